@@ -1,0 +1,228 @@
+"""Assign each article one topic from editor-written keyword rules, and say why.
+
+Matching is German-aware: text is lower-cased with umlauts spelled out (ä → ae, ß → ss), every
+word is also looked up as its lemma (simplemma: "Verträge" → "Vertrag"), and a plain rule term
+matches anywhere inside a word, so "partnerschaft" finds "Städtepartnerschaft" and "konferenz"
+finds "Regionalkonferenzen". Rule term syntax (see config.toml):
+
+    kongress      inside any word (compounds)      =plan     the whole word or its lemma
+    messe*        at the start of a word           *messe    at the end of a word (compound head)
+    open data     a phrase of whole words
+
+Each term counts once per field; its points are the tier weight (strong 3, medium 2, weak 1)
+times the field's weight. The best-scoring topic wins if it reaches the threshold, ties going to
+the configured order; otherwise the article is "other". A manual override wins over all rules.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Literal
+
+import simplemma
+
+from .models import OTHER, Article, Classification, Match
+from .normalise import fold
+
+Mode = Literal["contains", "prefix", "suffix", "exact", "phrase"]
+TIER_WEIGHTS: Mapping[str, float] = {"strong": 3.0, "medium": 2.0, "weak": 1.0}
+FIELDS = ("title", "kicker", "keywords", "lead", "teaser", "caption", "body", "section")
+
+_TOKEN = re.compile(r"\w+(?:-\w+)*")
+_PHRASE_SPACE = re.compile(r"[\W_]+")
+
+
+@dataclass(frozen=True, slots=True)
+class Term:
+    """One rule term: the folded text, how it matches, its points and the topic it votes for."""
+
+    text: str
+    mode: Mode
+    weight: float
+    topic: str
+    spelling: str  # as written in the config, for explanations
+
+    @classmethod
+    def parse(cls, spelling: str, weight: float, topic: str) -> Term:
+        """Read the config syntax: 'x', '=x', 'x*', '*x' or 'a phrase'."""
+        raw = spelling.strip()
+        mode: Mode = "contains"
+        if " " in raw:
+            mode = "phrase"
+        elif raw.startswith("="):
+            mode, raw = "exact", raw[1:]
+        elif raw.endswith("*"):
+            mode, raw = "prefix", raw[:-1]
+        elif raw.startswith("*"):
+            mode, raw = "suffix", raw[1:]
+        text = fold(raw)
+        if mode == "phrase":
+            text = " ".join(_PHRASE_SPACE.sub(" ", text).split())
+        if not text or not re.fullmatch(r"[\w -]+", text):
+            raise ValueError(f"{spelling!r} is not a usable term (letters, digits, - and spaces)")
+        return cls(text, mode, weight, topic, spelling.strip())
+
+
+@dataclass(frozen=True, slots=True)
+class Topic:
+    """A topic: its key, the German label shown to readers, and its terms."""
+
+    key: str
+    label: str
+    terms: tuple[Term, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Rules:
+    """Everything that decides topics; built from config.toml."""
+
+    topics: tuple[Topic, ...]
+    other_label: str = "Weitere Meldungen"
+    threshold: float = 4.0
+    field_weights: Mapping[str, float] = field(default_factory=dict)
+    joint_kicker_topic: str | None = None
+    joint_kicker_weight: float = 0.0
+    overrides: Mapping[str, str] = field(default_factory=dict)
+
+    def label(self, topic: str) -> str:
+        """Return the reader-facing label of a topic key."""
+        for t in self.topics:
+            if t.key == topic:
+                return t.label
+        return self.other_label
+
+    @property
+    def order(self) -> tuple[str, ...]:
+        return (*(t.key for t in self.topics), OTHER)
+
+    def fingerprint(self) -> str:
+        """Return a string that changes whenever the rules could give another result."""
+        return repr(self)
+
+
+class Classifier:
+    """Classify articles by `Rules`; caches per-word matches, so reuse one for a whole run."""
+
+    def __init__(self, rules: Rules) -> None:
+        self.rules = rules
+        terms = [term for topic in rules.topics for term in topic.terms]
+        self._phrases = [t for t in terms if t.mode == "phrase"]
+        self._exact: dict[str, list[Term]] = {}
+        for t in terms:
+            if t.mode == "exact":
+                self._exact.setdefault(t.text, []).append(t)
+        self._affix = [t for t in terms if t.mode in ("prefix", "suffix")]
+        contains = {t.text: t for t in terms if t.mode == "contains"}
+        self._contains: dict[str, list[Term]] = {}
+        for t in terms:
+            if t.mode == "contains":
+                self._contains.setdefault(t.text, []).append(t)
+        # Longest first, so "partnerschaft" wins over "partner" inside "Städtepartnerschaft".
+        alternatives = sorted(contains, key=lambda s: (-len(s), s))
+        self._contains_re = (
+            re.compile("|".join(re.escape(a) for a in alternatives)) if alternatives else None
+        )
+        self._word_cache: dict[str, tuple[Term, ...]] = {}
+
+    def classify(self, article: Article) -> Classification:
+        """Score every topic for `article` and pick one (or the manual override)."""
+        counts: dict[tuple[Term, str], int] = {}
+        for name, text in _fields(article):
+            if not text or not self.rules.field_weights.get(name, 0.0):
+                continue
+            for word in _TOKEN.findall(text):
+                for term in self._word_terms(word):
+                    counts[term, name] = counts.get((term, name), 0) + 1
+            if self._phrases:
+                padded = f" {' '.join(_PHRASE_SPACE.sub(' ', fold(text)).split())} "
+                for term in self._phrases:
+                    if (n := padded.count(f" {term.text} ")) > 0:
+                        counts[term, name] = counts.get((term, name), 0) + n
+        matches = [
+            Match(term.topic, term.spelling, name, n, term.weight * self.rules.field_weights[name])
+            for (term, name), n in counts.items()
+        ]
+        if (
+            self.rules.joint_kicker_topic
+            and article.kicker
+            and " / " in article.kicker
+            and self.rules.joint_kicker_weight
+        ):
+            matches.append(
+                Match(self.rules.joint_kicker_topic, "A / B", "kicker", 1, self.rules.joint_kicker_weight)
+            )
+        return self._decide(article, matches)
+
+    def _decide(self, article: Article, matches: list[Match]) -> Classification:
+        order = self.rules.order
+        rank = {key: i for i, key in enumerate(order)}
+        fields = {name: i for i, name in enumerate(FIELDS)}
+        matches.sort(key=lambda m: (rank.get(m.topic, 99), fields.get(m.field, 99), -m.points, m.term))
+        scores = {t.key: 0.0 for t in self.rules.topics}
+        for m in matches:
+            scores[m.topic] = scores.get(m.topic, 0.0) + m.points
+        score_list = tuple((key, round(value, 3)) for key, value in scores.items())
+        override = self._override(article)
+        if override:
+            key, topic = override
+            return Classification(topic, score_list, tuple(matches), override=key)
+        topic = OTHER
+        if score_list:
+            best = max(score_list, key=lambda kv: (kv[1], -rank[kv[0]]))
+            if best[1] >= self.rules.threshold:
+                topic = best[0]
+        return Classification(topic, score_list, tuple(matches))
+
+    def _override(self, article: Article) -> tuple[str, str] | None:
+        overrides = self.rules.overrides
+        if article.id in overrides:
+            return article.id, overrides[article.id]
+        for url in article.urls:
+            if url in overrides:
+                return url, overrides[url]
+        return None
+
+    def _word_terms(self, word: str) -> tuple[Term, ...]:
+        cached = self._word_cache.get(word)
+        if cached is not None:
+            return cached
+        forms = {fold(word)}
+        lemma = simplemma.lemmatize(word, lang="de")
+        if isinstance(lemma, str):
+            forms.add(fold(lemma))
+        if "-" in word:
+            # The last part of a hyphenated compound is its head ("12-Punkte-Plan" is a Plan).
+            for part in word.split("-"):
+                if part:
+                    forms.add(fold(part))
+                    part_lemma = simplemma.lemmatize(part, lang="de")
+                    if isinstance(part_lemma, str):
+                        forms.add(fold(part_lemma))
+        found: dict[Term, None] = {}
+        for form in sorted(forms):
+            for term in self._exact.get(form, ()):
+                found[term] = None
+            for term in self._affix:
+                hit = form.startswith(term.text) if term.mode == "prefix" else form.endswith(term.text)
+                if hit:
+                    found[term] = None
+            if self._contains_re is not None:
+                for text in self._contains_re.findall(form):
+                    for term in self._contains[text]:
+                        found[term] = None
+        result = tuple(found)
+        self._word_cache[word] = result
+        return result
+
+
+def _fields(article: Article) -> Iterable[tuple[str, str | None]]:
+    yield "title", article.title
+    yield "kicker", article.kicker
+    yield "keywords", " | ".join(article.keywords)
+    yield "lead", article.lead
+    yield "teaser", article.teaser
+    yield "caption", article.caption
+    yield "body", "\n".join(article.body)
+    yield "section", article.section

@@ -1,0 +1,252 @@
+"""Command-line shell: parse options, call one library function, print the outcome.
+
+Exit codes: 0 success; 1 a fatal error (config, store) or nothing could be read;
+2 a usage error; 3 problems in the input under --strict.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, TextIO
+
+from . import __version__, pipeline
+from .config import Config, load_config
+from .errors import DigestError
+from .models import Article
+from .store import Query
+from .weeks import IsoWeek
+
+EXIT_FATAL, EXIT_USAGE, EXIT_PROBLEMS = 1, 2, 3
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the digest command line; return the exit code."""
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "command", None):
+        parser.print_help()
+        return EXIT_USAGE
+    try:
+        cfg = load_config(Path(args.config))
+        return int(args.handler(cfg, args))
+    except DigestError as exc:
+        if args.debug:
+            raise
+        print(f"digest: error: {exc}", file=sys.stderr)
+        return EXIT_FATAL
+    except KeyboardInterrupt:
+        print("digest: interrupted; the store is unchanged", file=sys.stderr)
+        return 130
+
+
+def _parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--config", default=argparse.SUPPRESS, help="configuration file (default: config.toml)"
+    )
+    common.add_argument(
+        "--debug", action="store_true", default=argparse.SUPPRESS, help="show tracebacks"
+    )
+    parser = argparse.ArgumentParser(
+        prog="digest",
+        description="Weekly newsletter and Atom digest generator for municipal-IT news.",
+        parents=[common],
+    )
+    parser.set_defaults(config="config.toml", debug=False)
+    parser.add_argument("--version", action="version", version=f"digest {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    p = sub.add_parser("ingest", parents=[common], help="read article files into the store")
+    p.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="files or folders")
+    p.add_argument("--strict", action="store_true", help="exit 3 if any input had a problem")
+    p.set_defaults(handler=_ingest)
+
+    p = sub.add_parser("build", parents=[common], help="ingest the configured sources and build")
+    p.add_argument("--strict", action="store_true", help="exit 3 if any input had a problem")
+    p.set_defaults(handler=_build)
+
+    p = sub.add_parser("articles", parents=[common], help="list stored articles")
+    p.add_argument("--week", type=_week, help="only this ISO week, e.g. 2019-W38")
+    p.add_argument("--topic", help="only this topic key, e.g. policy")
+    p.add_argument("--json", action="store_true", help="print every field as JSON")
+    p.set_defaults(handler=_articles)
+
+    p = sub.add_parser("explain", parents=[common], help="show why an article got its topic")
+    p.add_argument("id", help="article id (or a unique prefix of it)")
+    p.set_defaults(handler=_explain)
+    return parser
+
+
+def _week(text: str) -> str:
+    try:
+        return str(IsoWeek.parse(text))
+    except DigestError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _ingest(cfg: Config, args: argparse.Namespace) -> int:
+    return _run_ingest(cfg, args.paths, args.strict)
+
+
+def _build(cfg: Config, args: argparse.Namespace) -> int:
+    return _run_ingest(cfg, None, args.strict)
+
+
+def _run_ingest(cfg: Config, paths: list[Path] | None, strict: bool) -> int:
+    bar = _ProgressBar(sys.stderr)
+    summary = pipeline.ingest(cfg, paths, progress=bar.update)
+    bar.finish()
+    for problem in summary.problems:
+        print(f"problem: {problem}", file=sys.stderr)
+    files = summary.files_read + summary.files_failed
+    print(
+        f"Read {summary.files_read} of {files} files: {summary.seen} articles "
+        f"({summary.new} new, {summary.updated} updated, {summary.duplicate} duplicate); "
+        f"{len(summary.problems)} problem{'s' if len(summary.problems) != 1 else ''}."
+    )
+    if summary.weeks:
+        print(
+            f"Store: {summary.total} articles in {len(summary.weeks)} weeks "
+            f"({summary.weeks[0][0]} … {summary.weeks[-1][0]})"
+            + (f", {summary.undated} without a date." if summary.undated else ".")
+        )
+        for week, count in summary.weeks:
+            print(f"  {week}  {count:4d} article{'s' if count != 1 else ''}")
+    if summary.files_read == 0:
+        print("digest: nothing could be read", file=sys.stderr)
+        return EXIT_FATAL
+    if strict and summary.problems:
+        return EXIT_PROBLEMS
+    return 0
+
+
+def _articles(cfg: Config, args: argparse.Namespace) -> int:
+    if args.topic and args.topic not in cfg.rules.order:
+        print(
+            f"digest: error: unknown topic {args.topic!r}; "
+            f"choose one of: {', '.join(cfg.rules.order)}",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
+    articles = pipeline.list_articles(cfg, Query(iso_week=args.week, topic=args.topic))
+    if args.json:
+        json.dump([article_json(a, cfg) for a in articles], sys.stdout, ensure_ascii=False, indent=1)
+        print()
+        return 0
+    for a in articles:
+        day = a.date.isoformat() if a.date else "undated   "
+        week = str(a.iso_week) if a.iso_week else "--------"
+        head = f"{a.kicker}: {a.title}" if a.kicker else a.title
+        print(f"{a.id}  {day}  {week}  {a.topic:<12}  {head}")
+    print(f"{len(articles)} article{'s' if len(articles) != 1 else ''}", file=sys.stderr)
+    return 0
+
+
+def _explain(cfg: Config, args: argparse.Namespace) -> int:
+    article, ids = pipeline.find_article(cfg, args.id)
+    if article is None:
+        if ids:
+            print(f"digest: error: {args.id!r} matches {len(ids)} articles; type more of the id:",
+                  file=sys.stderr)
+            for found in ids[:10]:
+                print(f"  {found}", file=sys.stderr)
+        else:
+            print(f"digest: error: no article with id {args.id!r}; "
+                  "see `digest articles` for ids", file=sys.stderr)
+        return EXIT_FATAL
+    rules, c = cfg.rules, article.classification
+    head = f"{article.kicker}: {article.title}" if article.kicker else article.title
+    print(f"{article.id}  {head}")
+    print(f"Topic: {c.topic} ({rules.label(c.topic)})")
+    scores = dict(c.scores)
+    best = max(scores.items(), key=lambda kv: kv[1]) if scores else ("-", 0.0)
+    if c.override:
+        print(f"  because of the manual override [overrides] \"{c.override}\" in {cfg.path}")
+    elif c.topic == "other":
+        print(f"  because the best score, {best[1]:g} ({best[0]}), "
+              f"is below the threshold {rules.threshold:g}")
+    else:
+        print(f"  because its score {scores[c.topic]:g} is the highest and reaches "
+              f"the threshold {rules.threshold:g}")
+    print("Scores: " + ", ".join(f"{k} {v:g}" for k, v in c.scores))
+    if c.matches:
+        print("Matched terms (each counts once per field; points = tier x field weight):")
+        for m in c.matches:
+            print(f"  {m.topic:<13} {m.field:<9} {m.term:<28} x{m.count:<3} +{m.points:g}")
+    else:
+        print("No rule term matched.")
+    return 0
+
+
+def article_json(a: Article, cfg: Config) -> dict[str, Any]:
+    """Return every field of an article as JSON-ready data."""
+    c = a.classification
+    return {
+        "id": a.id,
+        "kind": a.kind,
+        "format": a.format,
+        "kicker": a.kicker,
+        "title": a.title,
+        "label": a.label,
+        "date": a.date.isoformat() if a.date else None,
+        "iso_week": str(a.iso_week) if a.iso_week else None,
+        "lead": a.lead,
+        "summary": a.summary,
+        "teaser": a.teaser,
+        "caption": a.caption,
+        "body": list(a.body),
+        "author": a.author,
+        "place": a.place,
+        "urls": list(a.urls),
+        "keywords": list(a.keywords),
+        "image_credit": a.image_credit,
+        "section": a.section,
+        "topic": c.topic,
+        "topic_label": cfg.rules.label(c.topic),
+        "scores": dict(c.scores),
+        "matched_terms": [
+            {"topic": m.topic, "term": m.term, "field": m.field, "count": m.count, "points": m.points}
+            for m in c.matches
+        ],
+        "override": c.override,
+        "sources": [{"path": s.path, "line": s.line, "kind": s.kind} for s in a.sources],
+    }
+
+
+class _ProgressBar:
+    """A one-line progress bar on a terminal, shown only once a run has taken a second."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+        self.enabled = stream.isatty()
+        self.start = time.monotonic()
+        self.shown = False
+        self.last = 0.0
+
+    def update(self, done: int, total: int, name: str) -> None:
+        if not self.enabled:
+            return
+        now = time.monotonic()
+        if now - self.start < 1.0 or (now - self.last < 0.1 and done < total):
+            return
+        self.last = now
+        width = 30
+        filled = width * done // max(total, 1)
+        label = name[-40:]
+        self.stream.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} {label:<40}")
+        self.stream.flush()
+        self.shown = True
+
+    def finish(self) -> None:
+        if self.shown:
+            self.stream.write("\r" + " " * 90 + "\r")
+            self.stream.flush()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,229 @@
+"""Read config.toml into frozen dataclasses; every error names the file, line and key."""
+
+from __future__ import annotations
+
+import difflib
+import re
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypeVar
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from babel import Locale, UnknownLocaleError
+
+from .classify import FIELDS, TIER_WEIGHTS, Rules, Term, Topic
+from .errors import ConfigError
+from .models import OTHER
+
+T = TypeVar("T")
+_TOPIC_KEY = re.compile(r"^[a-z][a-z0-9_-]*$")
+
+
+@dataclass(frozen=True, slots=True)
+class SiteConfig:
+    title: str
+    base_url: str
+    locale: str
+    timezone: str
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+
+@dataclass(frozen=True, slots=True)
+class SourceConfig:
+    path: Path
+    key: str  # e.g. "sources[0].path", for messages
+    line: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class Config:
+    path: Path
+    site: SiteConfig
+    store_path: Path
+    sources: tuple[SourceConfig, ...]
+    rules: Rules
+
+    def where(self, key: str, line: int | None) -> str:
+        """Return 'config.toml:12: key' for messages about a key."""
+        return f"{self.path}:{line}: {key}" if line else f"{self.path}: {key}"
+
+
+def load_config(path: Path) -> Config:
+    """Load and validate config.toml; raise ConfigError naming the key on any mistake."""
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise ConfigError(
+            f"config file not found: {path}",
+            "run from the project folder or pass --config PATH (see README.md)",
+        ) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"cannot read {path}: {exc}", "save it as UTF-8 text") from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: not valid TOML: {exc}", "fix the syntax at that line") from None
+    return _Reader(path, text).config(data)
+
+
+class _Reader:
+    def __init__(self, path: Path, text: str) -> None:
+        self.path = path
+        self.root = path.resolve().parent
+        self.lines = _key_lines(text)
+
+    def fail(self, key: str, message: str, hint: str = "") -> ConfigError:
+        line = self.lines.get(key) or self.lines.get(key.rsplit(".", 1)[0])
+        where = f"{self.path}:{line}" if line else str(self.path)
+        return ConfigError(f"{where}: {key}: {message}", hint)
+
+    def take(
+        self, table: Mapping[str, Any], prefix: str, key: str, kind: type[T], default: Any = ...
+    ) -> T:
+        dotted = f"{prefix}.{key}" if prefix else key
+        if key not in table:
+            if default is ...:
+                raise self.fail(dotted, "missing", f"add `{key} = ...` (see the comments in config.toml)")
+            return default  # type: ignore[no-any-return]
+        value = table[key]
+        ok = isinstance(value, kind) and not (kind in (int, float) and isinstance(value, bool))
+        if kind is float and isinstance(value, int) and not isinstance(value, bool):
+            value, ok = float(value), True
+        if not ok:
+            raise self.fail(
+                dotted,
+                f"expected {_KIND_NAMES.get(kind, kind.__name__)}, got {value!r} "
+                f"({_KIND_NAMES.get(type(value), type(value).__name__)})",
+            )
+        return value  # type: ignore[no-any-return]
+
+    def strings(self, table: Mapping[str, Any], prefix: str, key: str) -> list[str]:
+        values = self.take(table, prefix, key, list, [])
+        if not all(isinstance(v, str) for v in values):
+            raise self.fail(f"{prefix}.{key}", "expected a list of strings")
+        return values
+
+    def only(self, table: Mapping[str, Any], prefix: str, known: set[str]) -> None:
+        for key in table:
+            if key not in known:
+                close = difflib.get_close_matches(key, sorted(known), n=1)
+                hint = f"did you mean '{close[0]}'?" if close else f"known keys: {', '.join(sorted(known))}"
+                raise self.fail(f"{prefix}.{key}" if prefix else key, "unknown key", hint)
+
+    def config(self, data: Mapping[str, Any]) -> Config:
+        self.only(data, "", {"site", "store", "sources", "classify", "topics", "overrides"})
+        site_t = self.take(data, "", "site", dict, {})
+        self.only(site_t, "site", {"title", "base_url", "locale", "timezone"})
+        site = SiteConfig(
+            title=self.take(site_t, "site", "title", str, "Wochenrückblick"),
+            base_url=self.take(site_t, "site", "base_url", str, "https://digest.example.de/"),
+            locale=self.take(site_t, "site", "locale", str, "de_DE"),
+            timezone=self.take(site_t, "site", "timezone", str, "Europe/Berlin"),
+        )
+        try:
+            Locale.parse(site.locale)
+        except (UnknownLocaleError, ValueError):
+            raise self.fail("site.locale", f"unknown locale {site.locale!r}", "use e.g. de_DE, de_AT or en") from None
+        try:
+            ZoneInfo(site.timezone)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise self.fail("site.timezone", f"unknown time zone {site.timezone!r}", "use e.g. Europe/Berlin") from None
+
+        store_t = self.take(data, "", "store", dict, {})
+        self.only(store_t, "store", {"path"})
+        store_path = self.root / self.take(store_t, "store", "path", str, "var/digest.sqlite3")
+
+        sources = []
+        for i, source in enumerate(self.take(data, "", "sources", list, [])):
+            prefix = f"sources[{i}]"
+            if not isinstance(source, dict):
+                raise self.fail(prefix, "expected a table", "write each source as [[sources]] with path = ...")
+            self.only(source, prefix, {"path"})
+            raw = self.take(source, prefix, "path", str)
+            sources.append(SourceConfig(self.root / raw, f"{prefix}.path", self.lines.get(f"{prefix}.path")))
+        return Config(self.path, site, store_path, tuple(sources), self.rules(data))
+
+    def rules(self, data: Mapping[str, Any]) -> Rules:
+        cls_t = self.take(data, "", "classify", dict, {})
+        known = {"threshold", "order", "other_label", "field_weights", "joint_kicker_topic", "joint_kicker_weight"}
+        self.only(cls_t, "classify", known)
+        topics_t = self.take(data, "", "topics", dict, {})
+        order = self.strings(cls_t, "classify", "order") or list(topics_t)
+        for key in order:
+            if key not in topics_t:
+                raise self.fail("classify.order", f"topic {key!r} has no [topics.{key}] table")
+        topics = []
+        for key, table in topics_t.items():
+            prefix = f"topics.{key}"
+            if key not in order:
+                raise self.fail(prefix, "topic missing from classify.order", f"add {key!r} to classify.order")
+            if key == OTHER or not _TOPIC_KEY.match(key):
+                raise self.fail(prefix, "bad topic key", "use lower-case letters; 'other' is reserved")
+            if not isinstance(table, dict):
+                raise self.fail(prefix, "expected a table")
+            self.only(table, prefix, {"label", *TIER_WEIGHTS})
+            terms: list[Term] = []
+            for tier, weight in TIER_WEIGHTS.items():
+                for spelling in self.strings(table, prefix, tier):
+                    try:
+                        terms.append(Term.parse(spelling, weight, key))
+                    except ValueError as exc:
+                        raise self.fail(f"{prefix}.{tier}", str(exc)) from None
+            topics.append((order.index(key), Topic(key, self.take(table, prefix, "label", str), tuple(terms))))
+        weights_t = self.take(cls_t, "classify", "field_weights", dict, {})
+        self.only(weights_t, "classify.field_weights", set(FIELDS))
+        weights = {name: self.take(weights_t, "classify.field_weights", name, float, 0.0) for name in FIELDS}
+        joint = self.take(cls_t, "classify", "joint_kicker_topic", str, "") or None
+        if joint and joint not in topics_t:
+            raise self.fail("classify.joint_kicker_topic", f"unknown topic {joint!r}")
+        overrides_t = self.take(data, "", "overrides", dict, {})
+        overrides: dict[str, str] = {}
+        for ref, topic in overrides_t.items():
+            if not isinstance(topic, str) or (topic not in topics_t and topic != OTHER):
+                raise self.fail(
+                    f"overrides.{ref}", f"expected a topic key, got {topic!r}",
+                    f"use one of: {', '.join([*order, OTHER])}",
+                )
+            overrides[ref] = topic
+        return Rules(
+            topics=tuple(t for _, t in sorted(topics, key=lambda pair: pair[0])),
+            other_label=self.take(cls_t, "classify", "other_label", str, "Weitere Meldungen"),
+            threshold=self.take(cls_t, "classify", "threshold", float, 4.0),
+            field_weights=weights,
+            joint_kicker_topic=joint,
+            joint_kicker_weight=self.take(cls_t, "classify", "joint_kicker_weight", float, 0.0),
+            overrides=overrides,
+        )
+
+
+_KIND_NAMES: dict[type, str] = {
+    str: "a string", int: "a whole number", float: "a number", bool: "true or false",
+    list: "a list", dict: "a table",
+}
+_HEADER = re.compile(r"^\s*(\[\[?)\s*([^\]]+?)\s*\]\]?\s*(?:#.*)?$")
+_KEY = re.compile(r"""^\s*(?:"([^"]+)"|'([^']+)'|([A-Za-z0-9_-]+))\s*=""")
+
+
+def _key_lines(text: str) -> dict[str, int]:
+    """Map dotted keys ('classify.threshold', 'sources[1].path') to their line numbers."""
+    lines: dict[str, int] = {}
+    table = ""
+    counts: dict[str, int] = {}
+    for number, line in enumerate(text.splitlines(), start=1):
+        if header := _HEADER.match(line):
+            name = header.group(2).replace('"', "")
+            if header.group(1) == "[[":
+                counts[name] = counts.get(name, -1) + 1
+                name = f"{name}[{counts[name]}]"
+            table = name
+            lines.setdefault(table, number)
+        elif key := _KEY.match(line):
+            name = key.group(1) or key.group(2) or key.group(3)
+            lines.setdefault(f"{table}.{name}" if table else name, number)
+    return lines
+

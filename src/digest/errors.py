@@ -1,0 +1,35 @@
+"""One error root for everything digest reports to a user.
+
+    DigestError                 fatal for the current command; the CLI prints it and exits 1
+    ├── ConfigError             config.toml is unreadable, has an unknown key or a wrong type
+    ├── StoreError              the SQLite store cannot be opened, is not SQLite, or a write failed
+    └── UsageError              a command-line value is malformed (e.g. --week 2019-38)
+
+Bad *input files* are not errors: readers return `Problem`s (see models.py) and the run goes on.
+"""
+
+from __future__ import annotations
+
+
+class DigestError(Exception):
+    """A failure the user can act on: `str(err)` says what happened, `hint` what to do."""
+
+    def __init__(self, message: str, hint: str = "") -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+    def __str__(self) -> str:
+        return f"{self.message}\n  hint: {self.hint}" if self.hint else self.message
+
+
+class ConfigError(DigestError):
+    """config.toml cannot be used as it is."""
+
+
+class StoreError(DigestError):
+    """The article store cannot be opened or written."""
+
+
+class UsageError(DigestError):
+    """A command-line value is malformed."""

@@ -1,0 +1,104 @@
+"""Plain, immutable model objects passed between the pipeline's stages."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Literal
+
+from .weeks import IsoWeek
+
+Kind = Literal["main", "teaser"]
+OTHER = "other"
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """Something wrong with one input: where it is, what it is, and what the user can do."""
+
+    path: str
+    line: int | None
+    message: str
+    hint: str = ""
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line else self.path
+        text = f"{where}: {self.message}"
+        return f"{text} ({self.hint})" if self.hint else text
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Source:
+    """Where a version of an article was seen: file, first line, and as main article or teaser."""
+
+    path: str
+    line: int
+    kind: Kind
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    """One rule term found in one field of an article."""
+
+    topic: str
+    term: str
+    field: str
+    count: int
+    points: float
+
+
+@dataclass(frozen=True, slots=True)
+class Classification:
+    """The topic of an article and why: per-topic scores and the terms behind them."""
+
+    topic: str
+    scores: tuple[tuple[str, float], ...] = ()
+    matches: tuple[Match, ...] = ()
+    override: str | None = None  # what the manual override matched (an id or a URL), if any
+
+
+UNCLASSIFIED = Classification(topic=OTHER)
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """One news item, a page's main article or one of its teasers, as extracted from a source."""
+
+    id: str
+    kind: Kind
+    format: str  # "K" portal page, "P" press release
+    title: str
+    date: date | None
+    kicker: str | None = None
+    label: str | None = None  # a teaser's trailing label such as "Bericht"
+    lead: str | None = None
+    teaser: str | None = None
+    caption: str | None = None
+    body: tuple[str, ...] = ()
+    author: str | None = None
+    place: str | None = None
+    urls: tuple[str, ...] = ()
+    keywords: tuple[str, ...] = ()
+    image_credit: str | None = None
+    section: str | None = None
+    sources: tuple[Source, ...] = ()
+    classification: Classification = field(default=UNCLASSIFIED)
+
+    @property
+    def iso_week(self) -> IsoWeek | None:
+        return IsoWeek.of(self.date) if self.date else None
+
+    @property
+    def topic(self) -> str:
+        return self.classification.topic
+
+    @property
+    def summary(self) -> str | None:
+        """The text to show under the title: lead, else teaser text, else first body paragraph."""
+        return self.lead or self.teaser or (self.body[0] if self.body else None)
+
+    @property
+    def fullness(self) -> tuple[int, int]:
+        """Rank two versions of one story: a main article beats a teaser, then more text wins."""
+        size = sum(len(p) for p in self.body) + len(self.lead or "") + len(self.teaser or "")
+        return (1 if self.kind == "main" else 0, size)

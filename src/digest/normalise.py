@@ -1,0 +1,135 @@
+"""Turn raw bytes and strings from real page dumps into clean text, dates, URLs and ids."""
+
+from __future__ import annotations
+
+import codecs
+import hashlib
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import date
+
+# Bytes 0x80-0x9F that cp1252 leaves undefined; real Windows-1252 text never contains them.
+_CP1252_UNDEFINED = frozenset(b"\x81\x8d\x8f\x90\x9d")
+# Characters a German text may plausibly contain beyond ASCII.
+_PLAUSIBLE = frozenset(
+    "äöüÄÖÜßéèêáàâíìóòôúùçñÉÈÁÀÓÍÚëïÿœŒæÆøØåÅ"
+    "„“”‚‘’«»‹›–—…•·°§€£¥©®™±×÷²³¹½¼¾µ¶¡¿¨´¸ªº¬¯ "  # the last one is NBSP
+)
+_INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"), None)
+_SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
+_DATE_RE = re.compile(r"\[\s*(\d{1,2})\s*\.\s*(\d{1,2})\s*\.\s*(\d{4})\s*\]")
+_FOLD = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "é": "e", "è": "e"})
+_NON_WORD = re.compile(r"[^0-9a-z]+")
+_URL_RE = re.compile(
+    r"^(?:https?://)?(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,}(?::\d+)?(?:[/?#]\S*)?$",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Decoded:
+    """Text decoded from bytes, the encoding it was in, or why it is not text."""
+
+    text: str | None
+    encoding: str | None
+    error: str | None = None
+
+
+def decode_bytes(data: bytes) -> Decoded:
+    """Detect the encoding of a text dump (UTF-8 with or without BOM, UTF-16, cp1252, Latin-1)."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return Decoded(data.decode("utf-16"), "utf-16")
+        except UnicodeDecodeError:
+            return Decoded(None, None, "starts with a UTF-16 mark but is not valid UTF-16")
+    if b"\x00" in data:
+        return Decoded(None, None, "is a binary file (it contains NUL bytes), not a text dump")
+    try:
+        text = data.decode("utf-8-sig")
+        encoding = "utf-8-sig" if data.startswith(codecs.BOM_UTF8) else "utf-8"
+    except UnicodeDecodeError:
+        # Not UTF-8. Decide between the two single-byte encodings German dumps really come in:
+        # bytes 0x80-0x9F are typographic characters („ “ – €) in cp1252 and control codes in
+        # Latin-1, so their presence means cp1252; without them both decode identically.
+        high_c1 = {b for b in data if 0x80 <= b <= 0x9F}
+        if high_c1 & _CP1252_UNDEFINED:
+            return Decoded(None, None, "is neither UTF-8 nor Windows-1252/Latin-1 text")
+        encoding = "cp1252" if high_c1 else "iso-8859-1"
+        text = data.decode(encoding)
+    if not _looks_like_text(text):
+        return Decoded(None, None, f"does not look like text (decoded as {encoding})")
+    return Decoded(text, encoding)
+
+
+def _looks_like_text(text: str) -> bool:
+    sample = text[:20000]
+    if not sample:
+        return True
+    controls = sum(1 for c in sample if c < " " and c not in "\t\r\n\f")
+    if controls > len(sample) // 100:
+        return False
+    high = [c for c in sample if c > "\x7f"]
+    odd = sum(1 for c in high if c not in _PLAUSIBLE)
+    return odd <= max(3, len(high) // 5)
+
+
+def clean_line(line: str) -> str:
+    """Fold NBSP and other spaces to one space, drop invisible characters, strip the ends."""
+    line = unicodedata.normalize("NFC", line.translate(_INVISIBLE))
+    return _SPACES.sub(" ", line).strip()
+
+
+def split_lines(text: str) -> list[str]:
+    """Split text on any line ending (CRLF, CR, LF) into cleaned lines."""
+    return [clean_line(line) for line in text.splitlines()]
+
+
+class BadDate(ValueError):
+    """A [D.M.YYYY] marker whose numbers are not a calendar date."""
+
+
+def find_date(line: str) -> tuple[date, str] | None:
+    """Parse a leading `[D.M.YYYY]` marker; return the date and the rest of the line."""
+    match = _DATE_RE.match(line)
+    if not match:
+        return None
+    day, month, year = (int(g) for g in match.groups())
+    try:
+        found = date(year, month, day)
+    except ValueError as exc:
+        raise BadDate(f"[{day}.{month}.{year}] is not a calendar date ({exc})") from None
+    return found, line[match.end() :].strip()
+
+
+def parse_dmy(text: str) -> date:
+    """Parse 'DD.MM.YYYY' (leading zeros optional); raise BadDate for impossible dates."""
+    parts = text.strip().split(".")
+    try:
+        day, month, year = (int(p) for p in parts)
+        return date(year, month, day)
+    except ValueError as exc:
+        raise BadDate(f"{text.strip()} is not a calendar date ({exc})") from None
+
+
+def fold(text: str) -> str:
+    """Lower-case and spell out umlauts, so 'Städte', 'Staedte' and 'STÄDTE' compare equal."""
+    return text.casefold().translate(_FOLD)
+
+
+def article_id(title: str, day: date | None) -> str:
+    """Derive a stable id from the story's normalised title and date (not from its source)."""
+    key = f"{day.isoformat() if day else 'undated'}|{_NON_WORD.sub(' ', fold(title)).strip()}"
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
+
+
+def is_url(line: str) -> bool:
+    """Tell whether a whole line is a web address, with or without scheme."""
+    return " " not in line and bool(_URL_RE.match(line))
+
+
+def normalise_url(line: str) -> str:
+    """Give a bare host like 'www.x.de' the https scheme; leave full URLs as they are."""
+    if re.match(r"^https?://", line, re.IGNORECASE):
+        return line
+    return "https://" + line

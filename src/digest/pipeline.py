@@ -1,0 +1,188 @@
+"""Composition root: wires the pure stages to files, the store and the configuration."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+
+from .classify import Classifier
+from .config import Config
+from .ingest import EXTENSIONS, read_file
+from .models import Article, Problem
+from .store import Query, Store
+
+Progress = Callable[[int, int, str], None]
+_RULES_KEY = "rules_fingerprint"
+# Fields that make up an article's content; sources and classification are bookkeeping.
+_CONTENT = tuple(
+    f.name for f in fields(Article) if f.name not in ("id", "sources", "classification")
+)
+
+
+@dataclass
+class IngestSummary:
+    """What one ingest run did, for the closing summary and the exit code."""
+
+    files_read: int = 0
+    files_failed: int = 0
+    new: int = 0
+    updated: int = 0
+    duplicate: int = 0
+    undated: int = 0
+    reclassified: int = 0
+    problems: list[Problem] = field(default_factory=list)
+    weeks: list[tuple[str, int]] = field(default_factory=list)
+    total: int = 0
+
+    @property
+    def seen(self) -> int:
+        return self.new + self.updated + self.duplicate
+
+
+def open_store(cfg: Config, classifier: Classifier | None = None) -> Store:
+    """Open the configured store and bring stored topics up to date with the current rules."""
+    store = Store(cfg.store_path)
+    try:
+        with store.transaction():
+            _reclassify_if_rules_changed(store, classifier or Classifier(cfg.rules))
+    except BaseException:
+        store.close()
+        raise
+    return store
+
+
+def _reclassify_if_rules_changed(store: Store, classifier: Classifier) -> int:
+    fingerprint = hashlib.sha256(classifier.rules.fingerprint().encode()).hexdigest()
+    if store.get_meta(_RULES_KEY) == fingerprint:
+        return 0
+    articles = store.articles()
+    store.set_classifications((a.id, classifier.classify(a)) for a in articles)
+    store.set_meta(_RULES_KEY, fingerprint)
+    return len(articles)
+
+
+def collect_inputs(cfg: Config, paths: Sequence[Path] | None) -> tuple[list[Path], list[Problem]]:
+    """Expand the given paths (or the configured sources) into a sorted list of files."""
+    problems: list[Problem] = []
+    wanted: list[tuple[Path, Problem]] = []
+    if paths is None:
+        for source in cfg.sources:
+            wanted.append(
+                (
+                    source.path,
+                    Problem(
+                        str(cfg.path),
+                        source.line,
+                        f"{source.key}: {source.path} does not exist",
+                        "fix the path in config.toml or remove this [[sources]] entry",
+                    ),
+                )
+            )
+    else:
+        for path in paths:
+            wanted.append((path, Problem(str(path), None, "does not exist", "check the path")))
+    files: dict[Path, None] = {}
+    for path, missing in wanted:
+        if path.is_dir():
+            for root, dirs, names in os.walk(path):
+                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+                for name in sorted(names):
+                    candidate = Path(root) / name
+                    if not name.startswith(".") and candidate.suffix.lower() in EXTENSIONS:
+                        files[candidate] = None
+        elif path.exists():
+            files[path] = None
+        else:
+            problems.append(missing)
+    return sorted(files), problems
+
+
+def ingest(
+    cfg: Config, paths: Sequence[Path] | None = None, progress: Progress | None = None
+) -> IngestSummary:
+    """Read the given paths (default: the configured sources) into the store in one transaction."""
+    summary = IngestSummary()
+    files, summary.problems = collect_inputs(cfg, paths)
+    classifier = Classifier(cfg.rules)
+    incoming: list[Article] = []
+    for number, path in enumerate(files, start=1):
+        result = read_file(path, shown_path(path, cfg.path.resolve().parent))
+        summary.problems.extend(result.problems)
+        if result.articles:
+            summary.files_read += 1
+        else:
+            summary.files_failed += 1
+        incoming.extend(result.articles)
+        if progress:
+            progress(number, len(files), result.path)
+
+    with open_store(cfg, classifier) as store, store.transaction():
+        existing = store.get_many(sorted({a.id for a in incoming}))
+        pending: dict[str, Article] = {}
+        for article in incoming:
+            before = pending.get(article.id) or existing.get(article.id)
+            if before is None:
+                merged = article
+                summary.new += 1
+            else:
+                merged = merge(before, article)
+                if same_content(before, merged):
+                    summary.duplicate += 1
+                else:
+                    summary.updated += 1
+            pending[article.id] = merged
+        changed = [replace(a, classification=classifier.classify(a)) for a in pending.values()]
+        store.put(changed)
+        summary.undated = sum(1 for a in changed if a.date is None)
+        summary.weeks = store.weeks()
+        summary.total = store.count()
+    return summary
+
+
+def merge(kept: Article, other: Article) -> Article:
+    """Combine two versions of one story: the fuller wins, gaps are filled from the other."""
+    winner, loser = (other, kept) if other.fullness > kept.fullness else (kept, other)
+    gaps = {
+        name: getattr(loser, name)
+        for name in _CONTENT
+        if getattr(winner, name) in (None, ()) and getattr(loser, name) not in (None, ())
+    }
+    sources = tuple(sorted({*kept.sources, *other.sources}))
+    return replace(winner, sources=sources, **gaps)
+
+
+def same_content(a: Article, b: Article) -> bool:
+    """Tell whether two versions carry the same content (ignoring sources and topic)."""
+    return all(getattr(a, name) == getattr(b, name) for name in _CONTENT)
+
+
+def shown_path(path: Path, base: Path) -> str:
+    """Name a file relative to `base` when it lies inside it, else by its absolute path."""
+    absolute = path.resolve()
+    try:
+        return absolute.relative_to(base).as_posix()
+    except ValueError:
+        return absolute.as_posix()
+
+
+def list_articles(cfg: Config, query: Query) -> list[Article]:
+    """Return the stored articles matching `query`, classified by the current rules."""
+    with open_store(cfg) as store:
+        return store.articles(query)
+
+
+def find_article(cfg: Config, ref: str) -> tuple[Article | None, list[str]]:
+    """Find one article by id or unique id prefix; also return all ids the prefix matched."""
+    with open_store(cfg) as store:
+        ids = store.find_ids(ref.strip().lower())
+        return (store.get(ids[0]) if len(ids) == 1 else None), ids
+
+
+def weeks(cfg: Config) -> list[tuple[str, int]]:
+    """Return the ISO weeks in the store with their article counts."""
+    with open_store(cfg) as store:
+        return store.weeks()
+
