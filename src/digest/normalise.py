@@ -14,7 +14,8 @@ _CP1252_UNDEFINED = frozenset(b"\x81\x8d\x8f\x90\x9d")
 # Characters a German text may plausibly contain beyond ASCII.
 _PLAUSIBLE = frozenset(
     "äöüÄÖÜßéèêáàâíìóòôúùçñÉÈÁÀÓÍÚëïÿœŒæÆøØåÅ"
-    "„“”‚‘’«»‹›–—…•·°§€£¥©®™±×÷²³¹½¼¾µ¶¡¿¨´¸ªº¬¯ "  # the last one is NBSP
+    "„“”‚‘’«»‹›–—…•·°§€£¥©®™±×÷²³¹½¼¾µ¶¡¿¨´¸ªº¬¯"
+    "\u00a0\u00ad\u2009\u200b\u202f\ufeff"  # NBSP, soft hyphen, thin and zero-width spaces
 )
 _INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"), None)
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")

@@ -20,6 +20,9 @@ _RULES_KEY = "rules_fingerprint"
 _CONTENT = tuple(
     f.name for f in fields(Article) if f.name not in ("id", "sources", "classification")
 )
+# Facts about the story that a lesser version may know and the fuller one lacks; the texts
+# (lead, teaser, body) belong to their version and are never mixed.
+_FILLABLE = ("kicker", "caption", "urls", "keywords", "image_credit", "section", "author", "place")
 
 
 @dataclass
@@ -147,7 +150,7 @@ def merge(kept: Article, other: Article) -> Article:
     winner, loser = (other, kept) if other.fullness > kept.fullness else (kept, other)
     gaps = {
         name: getattr(loser, name)
-        for name in _CONTENT
+        for name in _FILLABLE
         if getattr(winner, name) in (None, ()) and getattr(loser, name) not in (None, ())
     }
     sources = tuple(sorted({*kept.sources, *other.sources}))

@@ -1,0 +1,50 @@
+"""Shared fixtures: the repository's real config.toml, pointed at a temporary store."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from digest.config import Config, SourceConfig, load_config
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT.parent / "shared" / "seeds"
+CORPUS = ROOT / "samples" / "corpus"
+
+
+@pytest.fixture(scope="session")
+def repo_config() -> Config:
+    return load_config(ROOT / "config.toml")
+
+
+@pytest.fixture
+def cfg(repo_config: Config, tmp_path: Path) -> Config:
+    """The real rules with a fresh store in tmp_path and no configured sources."""
+    return replace(repo_config, store_path=tmp_path / "store.sqlite3", sources=())
+
+
+@pytest.fixture
+def config_file(tmp_path: Path) -> Path:
+    """A copy of config.toml in tmp_path whose store lives in tmp_path and source is tmp/in."""
+    text = (ROOT / "config.toml").read_text(encoding="utf-8")
+    assert 'path = "var/digest.sqlite3"' in text and 'path = "samples/corpus"' in text
+    text = text.replace('path = "var/digest.sqlite3"', 'path = "store.sqlite3"')
+    text = text.replace('path = "samples/corpus"', 'path = "in"')
+    (tmp_path / "in").mkdir()
+    path = tmp_path / "config.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def with_sources(cfg: Config, *paths: Path) -> Config:
+    return replace(
+        cfg, sources=tuple(SourceConfig(p, f"sources[{i}].path", None) for i, p in enumerate(paths))
+    )
+
+
+def expected_seeds() -> list[dict[str, object]]:
+    data: list[dict[str, object]] = json.loads((SEEDS / "expected.json").read_text("utf-8"))
+    return data
