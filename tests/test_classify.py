@@ -118,3 +118,14 @@ def test_joint_kicker_votes_for_partnerships(repo_config: Config) -> None:
     single = c.classify(_article("Einheitliches Konto", "Zusammenarbeit geplant.", kicker="Bayern"))
     assert joint.topic == "partnerships"
     assert single.topic == "other"
+
+
+def test_compound_head_counts_more_than_modifier(repo_config: Config) -> None:
+    c = Classifier(repo_config.rules)
+    law = c.classify(_article("Datenschutzgesetz"))
+    officers = c.classify(_article("Datenschutzbeauftragte"))
+    assert dict(law.scores)["policy"] > dict(officers.scores)["policy"] > 0
+    assert [m.modifier for m in officers.matches] == [True]
+    # "Fachtagung" holds "fachtag" and "tagung": the head wins, nothing counts twice.
+    (hit,) = c.classify(_article("Fachtagung zu Open Data")).matches[:1]
+    assert (hit.term, hit.modifier) == ("tagung", False)

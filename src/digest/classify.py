@@ -30,6 +30,7 @@ Mode = Literal["contains", "prefix", "suffix", "exact", "phrase"]
 TIER_WEIGHTS: Mapping[str, float] = {"strong": 3.0, "medium": 2.0, "weak": 1.0}
 FIELDS = ("title", "kicker", "keywords", "lead", "teaser", "caption", "body", "section")
 
+_INFLECTIONS = frozenset({"", "e", "en", "n", "s", "es", "er", "ern", "em", "est", "et", "t", "te", "ten"})
 _TOKEN = re.compile(r"\w+(?:-\w+)*")
 _PHRASE_SPACE = re.compile(r"[\W_]+")
 
@@ -84,6 +85,7 @@ class Rules:
     field_weights: Mapping[str, float] = field(default_factory=dict)
     joint_kicker_topic: str | None = None
     joint_kicker_weight: float = 0.0
+    modifier_factor: float = 0.5
     overrides: Mapping[str, str] = field(default_factory=dict)
 
     def label(self, topic: str) -> str:
@@ -121,28 +123,39 @@ class Classifier:
                 self._contains.setdefault(t.text, []).append(t)
         # Longest first, so "partnerschaft" wins over "partner" inside "Städtepartnerschaft".
         alternatives = sorted(contains, key=lambda s: (-len(s), s))
+        # A lookahead finds matches at every position, overlapping ones included.
         self._contains_re = (
-            re.compile("|".join(re.escape(a) for a in alternatives)) if alternatives else None
+            re.compile("(?=(" + "|".join(re.escape(a) for a in alternatives) + "))")
+            if alternatives
+            else None
         )
-        self._word_cache: dict[str, tuple[Term, ...]] = {}
+        self._word_cache: dict[str, tuple[tuple[Term, bool], ...]] = {}
 
     def classify(self, article: Article) -> Classification:
         """Score every topic for `article` and pick one (or the manual override)."""
-        counts: dict[tuple[Term, str], int] = {}
+        # (term, field) -> [occurrences, found as a compound's head at least once]
+        counts: dict[tuple[Term, str], list[int]] = {}
         for name, text in _fields(article):
             if not text or not self.rules.field_weights.get(name, 0.0):
                 continue
             for word in _TOKEN.findall(text):
-                for term in self._word_terms(word):
-                    counts[term, name] = counts.get((term, name), 0) + 1
+                for term, head in self._word_terms(word):
+                    seen = counts.setdefault((term, name), [0, 0])
+                    seen[0] += 1
+                    seen[1] |= head
             if self._phrases:
                 padded = f" {' '.join(_PHRASE_SPACE.sub(' ', fold(text)).split())} "
                 for term in self._phrases:
                     if (n := padded.count(f" {term.text} ")) > 0:
-                        counts[term, name] = counts.get((term, name), 0) + n
+                        seen = counts.setdefault((term, name), [0, 1])
+                        seen[0] += n
+        weights, factor = self.rules.field_weights, self.rules.modifier_factor
         matches = [
-            Match(term.topic, term.spelling, name, n, term.weight * self.rules.field_weights[name])
-            for (term, name), n in counts.items()
+            Match(
+                term.topic, term.spelling, name, n,
+                term.weight * weights[name] * (1.0 if head else factor), modifier=not head,
+            )
+            for (term, name), (n, head) in counts.items()
         ]
         if (
             self.rules.joint_kicker_topic
@@ -184,7 +197,8 @@ class Classifier:
                 return url, overrides[url]
         return None
 
-    def _word_terms(self, word: str) -> tuple[Term, ...]:
+    def _word_terms(self, word: str) -> tuple[tuple[Term, bool], ...]:
+        """Return the terms found in a word, each with whether it is the compound's head."""
         cached = self._word_cache.get(word)
         if cached is not None:
             return cached
@@ -200,21 +214,39 @@ class Classifier:
                     part_lemma = simplemma.lemmatize(part, lang="de")
                     if isinstance(part_lemma, str):
                         forms.add(fold(part_lemma))
-        found: dict[Term, None] = {}
+        found: dict[Term, bool] = {}
         for form in sorted(forms):
             for term in self._exact.get(form, ()):
-                found[term] = None
+                found[term] = True
             for term in self._affix:
                 hit = form.startswith(term.text) if term.mode == "prefix" else form.endswith(term.text)
                 if hit:
-                    found[term] = None
-            if self._contains_re is not None:
-                for text in self._contains_re.findall(form):
-                    for term in self._contains[text]:
-                        found[term] = None
-        result = tuple(found)
+                    found[term] = True
+            for start, text in self._compound_parts(form):
+                # German compounds are right-headed: "Datenschutzgesetz" is a law, so a
+                # term that is only a modifier ("Datenschutz-") counts for less.
+                head = form[start + len(text) :] in _INFLECTIONS
+                for term in self._contains[text]:
+                    found[term] = found.get(term, False) or head
+        result = tuple(found.items())
         self._word_cache[word] = result
         return result
+
+    def _compound_parts(self, form: str) -> list[tuple[int, str]]:
+        """Find contained terms, preferring those nearer the end where matches overlap.
+
+        "fachtagung" holds "fachtag" and "tagung"; the head "tagung" is kept. At one position
+        only the longest term counts ("partnerschaft", not also "partner").
+        """
+        if self._contains_re is None:
+            return []
+        candidates = [(m.start(), m.group(1)) for m in self._contains_re.finditer(form)]
+        kept: list[tuple[int, str]] = []
+        for start, text in sorted(candidates, key=lambda c: (-(c[0] + len(c[1])), c[0])):
+            end = start + len(text)
+            if all(end <= s or start >= s + len(t) for s, t in kept):
+                kept.append((start, text))
+        return kept
 
 
 def _fields(article: Article) -> Iterable[tuple[str, str | None]]:

@@ -177,7 +177,8 @@ def _explain(cfg: Config, args: argparse.Namespace) -> int:
     if c.matches:
         print("Matched terms (each counts once per field; points = tier x field weight):")
         for m in c.matches:
-            print(f"  {m.topic:<13} {m.field:<9} {m.term:<28} x{m.count:<3} +{m.points:g}")
+            note = "  (only as a compound's modifier)" if m.modifier else ""
+            print(f"  {m.topic:<13} {m.field:<9} {m.term:<28} x{m.count:<3} +{m.points:g}{note}")
     else:
         print("No rule term matched.")
     return 0
@@ -210,7 +211,10 @@ def article_json(a: Article, cfg: Config) -> dict[str, Any]:
         "topic_label": cfg.rules.label(c.topic),
         "scores": dict(c.scores),
         "matched_terms": [
-            {"topic": m.topic, "term": m.term, "field": m.field, "count": m.count, "points": m.points}
+            {
+                "topic": m.topic, "term": m.term, "field": m.field, "count": m.count,
+                "points": m.points, "modifier": m.modifier,
+            }
             for m in c.matches
         ],
         "override": c.override,

@@ -150,7 +150,10 @@ class _Reader:
 
     def rules(self, data: Mapping[str, Any]) -> Rules:
         cls_t = self.take(data, "", "classify", dict, {})
-        known = {"threshold", "order", "other_label", "field_weights", "joint_kicker_topic", "joint_kicker_weight"}
+        known = {
+            "threshold", "order", "other_label", "field_weights", "joint_kicker_topic",
+            "joint_kicker_weight", "modifier_factor",
+        }
         self.only(cls_t, "classify", known)
         topics_t = self.take(data, "", "topics", dict, {})
         order = self.strings(cls_t, "classify", "order") or list(topics_t)
@@ -197,6 +200,7 @@ class _Reader:
             field_weights=weights,
             joint_kicker_topic=joint,
             joint_kicker_weight=self.take(cls_t, "classify", "joint_kicker_weight", float, 0.0),
+            modifier_factor=self.take(cls_t, "classify", "modifier_factor", float, 0.5),
             overrides=overrides,
         )
 

@@ -45,6 +45,7 @@ class Match:
     field: str
     count: int
     points: float
+    modifier: bool = False  # only found inside a compound, not as its head: counts less
 
 
 @dataclass(frozen=True, slots=True)

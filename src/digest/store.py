@@ -234,7 +234,7 @@ class Store:
 
 
 def _classification_row(c: Classification) -> tuple[str, str, str, str | None]:
-    matches = [[m.topic, m.term, m.field, m.count, m.points] for m in c.matches]
+    matches = [[m.topic, m.term, m.field, m.count, m.points, m.modifier] for m in c.matches]
     return (
         c.topic,
         json.dumps(dict(c.scores), ensure_ascii=False),
@@ -258,8 +258,8 @@ def _row(a: Article) -> tuple[object, ...]:
 def _article(row: Sequence[object], sources: tuple[Source, ...]) -> Article:
     r = dict(zip(_COLUMNS, row, strict=True))
     matches = tuple(
-        Match(str(t), str(term), str(f), int(n), float(p))
-        for t, term, f, n, p in json.loads(str(r["matches"]))
+        Match(str(t), str(term), str(f), int(n), float(p), bool(mod))
+        for t, term, f, n, p, mod in json.loads(str(r["matches"]))
     )
     classification = Classification(
         topic=str(r["topic"]),
