@@ -17,6 +17,7 @@ the configured order; otherwise the article is "other". A manual override wins o
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Literal
@@ -110,7 +111,23 @@ class Classifier:
     def __init__(self, rules: Rules) -> None:
         self.rules = rules
         terms = [term for topic in rules.topics for term in topic.terms]
-        self._phrases = [t for t in terms if t.mode == "phrase"]
+        self._phrases: dict[str, list[Term]] = {}
+        for t in terms:
+            if t.mode == "phrase":
+                self._phrases.setdefault(t.text, []).append(t)
+        # Whole words only, any run of spaces or punctuation between them ("Open-Data-Portal").
+        self._phrase_re = (
+            re.compile(
+                r"(?<![^\W_])("
+                + "|".join(
+                    r"[\W_]+".join(map(re.escape, p.split())) for p in sorted(self._phrases, key=len, reverse=True)
+                )
+                + r")(?![^\W_])"
+            )
+            if self._phrases
+            else None
+        )
+        self._rank = {key: i for i, key in enumerate(rules.order)}
         self._exact: dict[str, list[Term]] = {}
         for t in terms:
             if t.mode == "exact":
@@ -130,6 +147,12 @@ class Classifier:
             else None
         )
         self._word_cache: dict[str, tuple[tuple[Term, bool], ...]] = {}
+        self._phrase_starts = {p.split()[0] for p in self._phrases}
+        self._starter_words: set[str] = set()  # words seen whose form starts some phrase
+
+    def warm_up(self) -> None:
+        """Load the lemma dictionary now (about a second), e.g. before forking workers."""
+        self._word_terms("Vorbereitung")
 
     def classify(self, article: Article) -> Classification:
         """Score every topic for `article` and pick one (or the manual override)."""
@@ -138,17 +161,22 @@ class Classifier:
         for name, text in _fields(article):
             if not text or not self.rules.field_weights.get(name, 0.0):
                 continue
-            for word in _TOKEN.findall(text):
-                for term, head in self._word_terms(word):
+            cache = self._word_cache
+            words = Counter(_TOKEN.findall(text))
+            for word, n in words.items():
+                found = cache.get(word)
+                if found is None:
+                    found = self._word_terms(word)
+                for term, head in found:
                     seen = counts.setdefault((term, name), [0, 0])
-                    seen[0] += 1
+                    seen[0] += n
                     seen[1] |= head
-            if self._phrases:
-                padded = f" {' '.join(_PHRASE_SPACE.sub(' ', fold(text)).split())} "
-                for term in self._phrases:
-                    if (n := padded.count(f" {term.text} ")) > 0:
+            # The phrase pass needs the whole folded text; skip it unless a phrase can start here.
+            if self._phrase_re is not None and not self._starter_words.isdisjoint(words.keys()):
+                for phrase in self._phrase_re.findall(fold(text)):
+                    for term in self._phrases[_PHRASE_SPACE.sub(" ", phrase)]:
                         seen = counts.setdefault((term, name), [0, 1])
-                        seen[0] += n
+                        seen[0] += 1
         weights, factor = self.rules.field_weights, self.rules.modifier_factor
         matches = [
             Match(
@@ -169,8 +197,7 @@ class Classifier:
         return self._decide(article, matches)
 
     def _decide(self, article: Article, matches: list[Match]) -> Classification:
-        order = self.rules.order
-        rank = {key: i for i, key in enumerate(order)}
+        rank = self._rank
         fields = {name: i for i, name in enumerate(FIELDS)}
         matches.sort(key=lambda m: (rank.get(m.topic, 99), fields.get(m.field, 99), -m.points, m.term))
         scores = {t.key: 0.0 for t in self.rules.topics}
@@ -199,9 +226,6 @@ class Classifier:
 
     def _word_terms(self, word: str) -> tuple[tuple[Term, bool], ...]:
         """Return the terms found in a word, each with whether it is the compound's head."""
-        cached = self._word_cache.get(word)
-        if cached is not None:
-            return cached
         forms = {fold(word)}
         lemma = simplemma.lemmatize(word, lang="de")
         if isinstance(lemma, str):
@@ -230,6 +254,8 @@ class Classifier:
                     found[term] = found.get(term, False) or head
         result = tuple(found.items())
         self._word_cache[word] = result
+        if not forms.isdisjoint(self._phrase_starts):
+            self._starter_words.add(word)
         return result
 
     def _compound_parts(self, form: str) -> list[tuple[int, str]]:

@@ -44,7 +44,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
 
 
-def _parser() -> argparse.ArgumentParser:
+def _common() -> argparse.ArgumentParser:
+    # A fresh parser each time: argparse shares parent actions, and a default set on one
+    # parser would leak into the others and overwrite a --config given before the command.
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
         "--config", default=argparse.SUPPRESS, help="configuration file (default: config.toml)"
@@ -52,31 +54,35 @@ def _parser() -> argparse.ArgumentParser:
     common.add_argument(
         "--debug", action="store_true", default=argparse.SUPPRESS, help="show tracebacks"
     )
+    return common
+
+
+def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="digest",
         description="Weekly newsletter and Atom digest generator for municipal-IT news.",
-        parents=[common],
+        parents=[_common()],
     )
     parser.set_defaults(config="config.toml", debug=False)
     parser.add_argument("--version", action="version", version=f"digest {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    p = sub.add_parser("ingest", parents=[common], help="read article files into the store")
+    p = sub.add_parser("ingest", parents=[_common()], help="read article files into the store")
     p.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="files or folders")
     p.add_argument("--strict", action="store_true", help="exit 3 if any input had a problem")
     p.set_defaults(handler=_ingest)
 
-    p = sub.add_parser("build", parents=[common], help="ingest the configured sources and build")
+    p = sub.add_parser("build", parents=[_common()], help="ingest the configured sources and build")
     p.add_argument("--strict", action="store_true", help="exit 3 if any input had a problem")
     p.set_defaults(handler=_build)
 
-    p = sub.add_parser("articles", parents=[common], help="list stored articles")
+    p = sub.add_parser("articles", parents=[_common()], help="list stored articles")
     p.add_argument("--week", type=_week, help="only this ISO week, e.g. 2019-W38")
     p.add_argument("--topic", help="only this topic key, e.g. policy")
     p.add_argument("--json", action="store_true", help="print every field as JSON")
     p.set_defaults(handler=_articles)
 
-    p = sub.add_parser("explain", parents=[common], help="show why an article got its topic")
+    p = sub.add_parser("explain", parents=[_common()], help="show why an article got its topic")
     p.add_argument("id", help="article id (or a unique prefix of it)")
     p.set_defaults(handler=_explain)
     return parser

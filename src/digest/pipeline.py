@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import hashlib
+import multiprocessing as mp
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
 from .classify import Classifier
 from .config import Config
-from .ingest import EXTENSIONS, read_file
+from .ingest import EXTENSIONS, FileResult, read_file
 from .models import Article, Problem
 from .store import Query, Store
 
@@ -111,8 +112,8 @@ def ingest(
     files, summary.problems = collect_inputs(cfg, paths)
     classifier = Classifier(cfg.rules)
     incoming: list[Article] = []
-    for number, path in enumerate(files, start=1):
-        result = read_file(path, shown_path(path, cfg.path.resolve().parent))
+    base = cfg.path.resolve().parent
+    for number, result in enumerate(_read_all(files, base, classifier), start=1):
         summary.problems.extend(result.problems)
         if result.articles:
             summary.files_read += 1
@@ -125,24 +126,73 @@ def ingest(
     with open_store(cfg, classifier) as store, store.transaction():
         existing = store.get_many(sorted({a.id for a in incoming}))
         pending: dict[str, Article] = {}
+        rewrite: set[str] = set()  # new or changed content: write the article
+        incoming_set = IdentitySet(incoming)
         for article in incoming:
             before = pending.get(article.id) or existing.get(article.id)
             if before is None:
                 merged = article
                 summary.new += 1
+                rewrite.add(article.id)
             else:
                 merged = merge(before, article)
                 if same_content(before, merged):
                     summary.duplicate += 1
                 else:
                     summary.updated += 1
+                    rewrite.add(article.id)
             pending[article.id] = merged
-        changed = [replace(a, classification=classifier.classify(a)) for a in pending.values()]
-        store.put(changed)
-        summary.undated = sum(1 for a in changed if a.date is None)
+        # Articles arrive classified; only a merge of two versions needs a fresh look.
+        store.put(
+            pending[i] if pending[i] in incoming_set else _classified(classifier, pending[i])
+            for i in sorted(rewrite)
+        )
+        store.add_sources(a for i, a in pending.items() if i not in rewrite)
+        summary.undated = store.count_undated()
         summary.weeks = store.weeks()
         summary.total = store.count()
     return summary
+
+
+def _classified(classifier: Classifier, article: Article) -> Article:
+    return replace(article, classification=classifier.classify(article))
+
+
+# Worker state for parallel reading; set in the parent before the pool forks, so the
+# children share the loaded lemma dictionary instead of loading it again.
+_WORKER: tuple[Classifier, Path] | None = None
+PARALLEL_MIN_FILES = 64
+
+
+def _read_one(path: Path) -> FileResult:
+    assert _WORKER is not None
+    classifier, base = _WORKER
+    result = read_file(path, shown_path(path, base))
+    articles = tuple(_classified(classifier, a) for a in result.articles)
+    return replace(result, articles=articles)
+
+
+def _read_all(files: Sequence[Path], base: Path, classifier: Classifier) -> Iterator[FileResult]:
+    """Read, parse and classify files in order, on all cores when there are many."""
+    global _WORKER
+    _WORKER = (classifier, base)
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    if len(files) < PARALLEL_MIN_FILES or (cores or 1) < 2 or "fork" not in mp.get_all_start_methods():
+        yield from map(_read_one, files)
+        return
+    classifier.warm_up()
+    with mp.get_context("fork").Pool(min(cores or 2, 8)) as pool:
+        yield from pool.imap(_read_one, files, chunksize=16)
+
+
+class IdentitySet:
+    """Membership by object identity (articles compare by value, which is slower here)."""
+
+    def __init__(self, items: Sequence[object]) -> None:
+        self._ids = {id(item) for item in items}
+
+    def __contains__(self, item: object) -> bool:
+        return id(item) in self._ids
 
 
 def merge(kept: Article, other: Article) -> Article:

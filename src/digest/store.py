@@ -171,16 +171,19 @@ class Store:
 
     def put(self, articles: Iterable[Article]) -> None:
         """Insert or replace articles and add their sources (call inside `transaction()`)."""
-        rows = []
-        source_rows = []
-        for a in articles:
-            rows.append(_row(a))
-            source_rows.extend((a.id, s.path, s.line, s.kind) for s in a.sources)
-        self._db.executemany(_UPSERT, rows)
+        stored = list(articles)
+        self._db.executemany(_UPSERT, map(_row, stored))
+        self.add_sources(stored)
+
+    def add_sources(self, articles: Iterable[Article]) -> None:
+        """Record where stored articles were seen; known sources are kept as they are."""
         self._db.executemany(
             "INSERT OR IGNORE INTO sources (article_id, path, line, kind) VALUES (?, ?, ?, ?)",
-            source_rows,
+            ((a.id, s.path, s.line, s.kind) for a in articles for s in a.sources),
         )
+
+    def count_undated(self) -> int:
+        return int(self._db.execute("SELECT COUNT(*) FROM articles WHERE date IS NULL").fetchone()[0])
 
     def set_classifications(self, pairs: Iterable[tuple[str, Classification]]) -> None:
         """Store new topics for existing articles (call inside `transaction()`)."""
