@@ -26,15 +26,81 @@ from digest.config import load_config
 
 ROOT = Path(__file__).resolve().parent.parent
 TARGET = 5000.0
-PLACES = ["Ulm", "Kassel", "Jena", "Fulda", "Trier", "Görlitz", "Bamberg", "Lübeck", "Kiel",
-          "Hessen", "Bayern", "Sachsen", "Kreis Lippe", "Rhein-Kreis Neuss", "Bund"]
-NOUNS = ["Städtepartnerschaft", "Kooperationsvereinbarung", "Digitalstrategie", "Fachkongress",
-         "Bürgerportal", "Ladesäule", "Sensornetz", "Datenschutzgesetz", "Regionalkonferenz",
-         "Verwaltungscloud", "Open-Data-Portal", "Schulnetz", "Förderprogramm", "Glasfaser",
-         "Smart-City-Kongress", "Haushaltsplan", "Zweckverband", "Bürgerbüro", "Fachmesse"]
-WORDS = ("die der das und mit für im zur von auf Stadt Kommune Verwaltung Bürgerinnen Bürger "
-         "digital neue künftig gemeinsam Projekt Daten Dienst Angebot Land Rat Jahr Woche "
-         "Umsetzung schnell sicher offen Zusammenarbeit Einführung Plattform Leistungen").split()
+PLACES = [
+    "Ulm",
+    "Kassel",
+    "Jena",
+    "Fulda",
+    "Trier",
+    "Görlitz",
+    "Bamberg",
+    "Lübeck",
+    "Kiel",
+    "Hessen",
+    "Bayern",
+    "Sachsen",
+    "Kreis Lippe",
+    "Rhein-Kreis Neuss",
+    "Bund",
+]
+NOUNS = [
+    "Städtepartnerschaft",
+    "Kooperationsvereinbarung",
+    "Digitalstrategie",
+    "Fachkongress",
+    "Bürgerportal",
+    "Ladesäule",
+    "Sensornetz",
+    "Datenschutzgesetz",
+    "Regionalkonferenz",
+    "Verwaltungscloud",
+    "Open-Data-Portal",
+    "Schulnetz",
+    "Förderprogramm",
+    "Glasfaser",
+    "Smart-City-Kongress",
+    "Haushaltsplan",
+    "Zweckverband",
+    "Bürgerbüro",
+    "Fachmesse",
+]
+WORDS = [
+    "die",
+    "der",
+    "das",
+    "und",
+    "mit",
+    "für",
+    "im",
+    "zur",
+    "von",
+    "auf",
+    "Stadt",
+    "Kommune",
+    "Verwaltung",
+    "Bürgerinnen",
+    "Bürger",
+    "digital",
+    "neue",
+    "künftig",
+    "gemeinsam",
+    "Projekt",
+    "Daten",
+    "Dienst",
+    "Angebot",
+    "Land",
+    "Rat",
+    "Jahr",
+    "Woche",
+    "Umsetzung",
+    "schnell",
+    "sicher",
+    "offen",
+    "Zusammenarbeit",
+    "Einführung",
+    "Plattform",
+    "Leistungen",
+]
 
 
 def sentence(rng: random.Random, n: int) -> str:
@@ -56,24 +122,44 @@ def k_page(rng: random.Random, day: date, serial: int) -> str:
     lines = [f"{rng.choice(PLACES)}:", title, "", "", f"[{dmy(day)}] {paragraph(rng, 2)}", ""]
     lines += [paragraph(rng, 6) for _ in range(3)]
     lines[-1] += " (ve)"
-    lines += ["", "www.example.de", "", "Stichwörter: Politik, Smart City", "",
-              "Druckversion\u00a0\u00a0 PDF \u00a0\u00a0 Link mailen", "", "",
-              "Weitere Meldungen und Beiträge aus dem Bereich Politik"]
+    lines += [
+        "",
+        "www.example.de",
+        "",
+        "Stichwörter: Politik, Smart City",
+        "",
+        "Druckversion\u00a0\u00a0 PDF \u00a0\u00a0 Link mailen",
+        "",
+        "",
+        "Weitere Meldungen und Beiträge aus dem Bereich Politik",
+    ]
     for t in range(5):
         teaser_day = day - timedelta(days=t + 1)
-        lines += [f"{rng.choice(PLACES)}: {rng.choice(NOUNS)} {serial}-{t}",
-                  f"[{dmy(teaser_day)}] {paragraph(rng, 2)} mehr...", sentence(rng, 10)]
-    lines += ["Suchen...", "", "\u00a0Anzeige", "", "Muster GmbH", "12345 Musterstadt",
-              "Aktuelle Meldungen"]
+        lines += [
+            f"{rng.choice(PLACES)}: {rng.choice(NOUNS)} {serial}-{t}",
+            f"[{dmy(teaser_day)}] {paragraph(rng, 2)} mehr...",
+            sentence(rng, 10),
+        ]
+    lines += [
+        "Suchen...",
+        "",
+        "\u00a0Anzeige",
+        "",
+        "Muster GmbH",
+        "12345 Musterstadt",
+        "Aktuelle Meldungen",
+    ]
     return "\n".join(lines)
 
 
 def p_release(rng: random.Random, day: date, serial: int) -> str:
     stamp = f"{day:%d.%m.%Y}"
     body = "\n\n".join(paragraph(rng, 5) for _ in range(4))
-    return (f"Achtung! Diese archivierte Pressemitteilung könnte veraltet sein\n\n"
-            f"Pressemitteilung vom {stamp}\n\n{rng.choice(NOUNS)} Meldung {serial}\n\n{body}\n\n\n"
-            f"Autor/in: Pressestelle\n\n{rng.choice(PLACES)}, {stamp}")
+    return (
+        f"Achtung! Diese archivierte Pressemitteilung könnte veraltet sein\n\n"
+        f"Pressemitteilung vom {stamp}\n\n{rng.choice(NOUNS)} Meldung {serial}\n\n{body}\n\n\n"
+        f"Autor/in: Pressestelle\n\n{rng.choice(PLACES)}, {stamp}"
+    )
 
 
 def generate(folder: Path, articles: int, seed: int) -> int:
@@ -87,7 +173,9 @@ def generate(folder: Path, articles: int, seed: int) -> int:
             (folder / f"k{serial:06d}.txt").write_text(k_page(rng, day, serial), encoding="utf-8")
             made += 6
         else:
-            (folder / f"p{serial:06d}.txt").write_text(p_release(rng, day, serial), encoding="utf-8")
+            (folder / f"p{serial:06d}.txt").write_text(
+                p_release(rng, day, serial), encoding="utf-8"
+            )
             made += 1
     return made
 

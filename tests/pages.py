@@ -20,7 +20,9 @@ def k_page(
     "Bürgermeister. (ve)",
     teasers: str = "",
     section: str = "Politik",
-    ending: str = f"Suchen...\n\n{NBSP}Anzeige\n\nMuster GmbH\n12345 Musterstadt\nAktuelle Meldungen",
+    ending: str = (
+        f"Suchen...\n\n{NBSP}Anzeige\n\nMuster GmbH\n12345 Musterstadt\nAktuelle Meldungen"
+    ),
 ) -> str:
     head = f"{kicker}:\n" if kicker else ""
     date_part = f"[{day}] " if day else ""

@@ -12,8 +12,13 @@ from digest.models import Article
 
 def _article(title: str, body: str = "", **kw: object) -> Article:
     return Article(
-        id="x", kind="main", format="K", title=title, date=date(2025, 1, 1),
-        body=(body,) if body else (), **kw,  # type: ignore[arg-type]
+        id="x",
+        kind="main",
+        format="K",
+        title=title,
+        date=date(2025, 1, 1),
+        body=(body,) if body else (),
+        **kw,  # type: ignore[arg-type]
     )
 
 
@@ -66,10 +71,16 @@ def test_scores_and_matched_terms_are_kept(repo_config: Config) -> None:
 def test_exact_prefix_suffix_and_phrase_terms() -> None:
     rules = Rules(
         topics=(
-            Topic("t", "T", (
-                Term.parse("=plan", 3, "t"), Term.parse("messe*", 3, "t"),
-                Term.parse("*messe", 3, "t"), Term.parse("open data", 3, "t"),
-            )),
+            Topic(
+                "t",
+                "T",
+                (
+                    Term.parse("=plan", 3, "t"),
+                    Term.parse("messe*", 3, "t"),
+                    Term.parse("*messe", 3, "t"),
+                    Term.parse("open data", 3, "t"),
+                ),
+            ),
         ),
         threshold=1,
         field_weights={"title": 1.0},
@@ -114,7 +125,9 @@ def test_ties_go_to_configured_order(repo_config: Config) -> None:
 
 def test_joint_kicker_votes_for_partnerships(repo_config: Config) -> None:
     c = Classifier(repo_config.rules)
-    joint = c.classify(_article("Einheitliches Konto", "Zusammenarbeit geplant.", kicker="Bayern / Bremen"))
+    joint = c.classify(
+        _article("Einheitliches Konto", "Zusammenarbeit geplant.", kicker="Bayern / Bremen")
+    )
     single = c.classify(_article("Einheitliches Konto", "Zusammenarbeit geplant.", kicker="Bayern"))
     assert joint.topic == "partnerships"
     assert single.topic == "other"

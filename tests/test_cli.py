@@ -45,7 +45,7 @@ def test_bad_input_is_reported_and_the_run_goes_on(
     folder = config_file.parent / "in"
     (folder / name).write_bytes(data)
     (folder / "good.txt").write_text(GOOD, encoding="utf-8")
-    code, out, err = run(capsys, "--config", str(config_file), "ingest", str(folder))
+    code, _out, err = run(capsys, "--config", str(config_file), "ingest", str(folder))
     assert code == 0
     assert "Traceback" not in err
     problems = [e for e in err.splitlines() if e.startswith("problem:")]
@@ -65,7 +65,7 @@ def test_undated_and_cut_articles_are_kept_not_lost(
     (folder / "nodate.txt").write_text(k_page(day=None, title="Ohne Datum"), encoding="utf-8")
     (folder / "cut.txt").write_text(CUT_TEASER, encoding="utf-8")
     run(capsys, "--config", str(config_file), "ingest", str(folder))
-    code, out, _ = run(capsys, "--config", str(config_file), "articles", "--json")
+    _code, out, _ = run(capsys, "--config", str(config_file), "articles", "--json")
     by_title = {a["title"]: a for a in json.loads(out)}
     assert by_title["Ohne Datum"]["date"] is None and by_title["Ohne Datum"]["iso_week"] is None
     assert by_title["Neue Ladesäulen"]["teaser"] == "Kassel baut Ladesäulen."
@@ -79,13 +79,19 @@ def test_nothing_readable_exits_1(config_file: Path, capsys: pytest.CaptureFixtu
     assert code == 1 and "nothing could be read" in err
 
 
-def test_missing_path_on_command_line(config_file: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    code, _, err = run(capsys, "--config", str(config_file), "ingest", "/nonexistent/x.txt", str(SEEDS))
+def test_missing_path_on_command_line(
+    config_file: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, _, err = run(
+        capsys, "--config", str(config_file), "ingest", "/nonexistent/x.txt", str(SEEDS)
+    )
     assert code == 0
     assert "problem: /nonexistent/x.txt: does not exist" in err
 
 
-def test_missing_sources_path_in_config(config_file: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_missing_sources_path_in_config(
+    config_file: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     text = config_file.read_text("utf-8").replace(
         'path = "in"', f'path = "in"\n\n[[sources]]\npath = "gone"\n\n[[sources]]\npath = "{SEEDS}"'
     )
@@ -105,7 +111,7 @@ def test_missing_sources_path_in_config(config_file: Path, capsys: pytest.Captur
         ("threshold = 5.0", 'threshold = "fünf"', "classify.threshold: expected a number"),
         ('locale = "de_DE"', 'locale = "xx_YY"', "site.locale: unknown locale"),
         ("title = 3.0", "title = true", "classify.field_weights.title: expected a number"),
-        ('[classify]', '[classify\n', "not valid TOML"),
+        ("[classify]", "[classify\n", "not valid TOML"),
     ],
 )
 def test_config_mistakes_name_the_key_and_line(
@@ -134,23 +140,50 @@ def test_store_that_is_not_sqlite(config_file: Path, capsys: pytest.CaptureFixtu
     assert store.read_text() == "not a database\n" * 100
 
 
-def test_articles_filters_and_json_fields(config_file: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_articles_filters_and_json_fields(
+    config_file: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     run(capsys, "--config", str(config_file), "ingest", str(SEEDS))
     code, out, _ = run(
-        capsys, "--config", str(config_file), "articles", "--week", "2020-W07", "--topic", "policy", "--json"
+        capsys,
+        "--config",
+        str(config_file),
+        "articles",
+        "--week",
+        "2020-W07",
+        "--topic",
+        "policy",
+        "--json",
     )
     assert code == 0
     rows = json.loads(out)
     assert len(rows) == 4 and {r["iso_week"] for r in rows} == {"2020-W07"}
     assert {r["topic"] for r in rows} == {"policy"}
-    for key in ("id", "kind", "scores", "matched_terms", "sources", "lead", "teaser", "urls",
-                "keywords", "image_credit", "section", "caption", "body", "author", "label"):
+    for key in (
+        "id",
+        "kind",
+        "scores",
+        "matched_terms",
+        "sources",
+        "lead",
+        "teaser",
+        "urls",
+        "keywords",
+        "image_credit",
+        "section",
+        "caption",
+        "body",
+        "author",
+        "label",
+    ):
         assert key in rows[0]
     code, out, _ = run(capsys, "--config", str(config_file), "articles", "--week", "2017-W40")
     assert code == 0 and "Smarte Städtepartnerschaft" in out
 
 
-def test_bad_week_and_topic_are_usage_errors(config_file: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_bad_week_and_topic_are_usage_errors(
+    config_file: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     with pytest.raises(SystemExit) as exit_info:
         main(["--config", str(config_file), "articles", "--week", "2019-38"])
     assert exit_info.value.code == 2
@@ -161,7 +194,9 @@ def test_bad_week_and_topic_are_usage_errors(config_file: Path, capsys: pytest.C
 
 def test_explain(config_file: Path, capsys: pytest.CaptureFixture[str]) -> None:
     run(capsys, "--config", str(config_file), "ingest", str(SEEDS))
-    _, out, _ = run(capsys, "--config", str(config_file), "articles", "--week", "2017-W40", "--json")
+    _, out, _ = run(
+        capsys, "--config", str(config_file), "articles", "--week", "2017-W40", "--json"
+    )
     article_id = json.loads(out)[0]["id"]
     code, out, _ = run(capsys, "--config", str(config_file), "explain", article_id[:6])
     assert code == 0
@@ -175,7 +210,10 @@ def test_console_script_runs_without_traceback(tmp_path: Path) -> None:
     """The installed entry point, as a user calls it, with a missing config."""
     result = subprocess.run(
         [sys.executable, "-m", "digest.cli", "--config", str(tmp_path / "nope.toml"), "build"],
-        capture_output=True, text=True, cwd=ROOT, check=False,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=False,
     )
     assert result.returncode == 1
     assert "config file not found" in result.stderr and "Traceback" not in result.stderr

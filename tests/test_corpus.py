@@ -32,8 +32,10 @@ def test_corpus_ingests_cleanly_and_merges_duplicates(cfg: Config) -> None:
 
 def test_corpus_articles_match_labels(cfg: Config) -> None:
     pipeline.ingest(cfg, [CORPUS])
-    stored = {(a.title, a.date.isoformat() if a.date else None): a
-              for a in pipeline.list_articles(cfg, Query())}
+    stored = {
+        (a.title, a.date.isoformat() if a.date else None): a
+        for a in pipeline.list_articles(cfg, Query())
+    }
     right = 0
     for label in LABELS:
         article = stored[label["title"], label["date"]]

@@ -20,7 +20,8 @@ PAGE = (
     "Ulm:\nGemeinsame Plattform für Bürgerdienste\n\n\n"
     "[3.11.2025] Die Städte Ulm und Neu-Ulm betreiben künftig ein gemeinsames Serviceportal.\n\n"
     "Für die Bürgerinnen und Bürger ändert sich zunächst wenig. Die Zusammenarbeit soll "
-    "Kosten sparen und Wissen bündeln. „Wir schaffen das gemeinsam“, sagt der Bürgermeister. (ve)\n\n"
+    "Kosten sparen und Wissen bündeln. „Wir schaffen das gemeinsam“, sagt der "
+    "Bürgermeister. (ve)\n\n"
     "www.ulm.de\n\nStichwörter: Ulm, Neu-Ulm\n"
 )
 

@@ -17,11 +17,18 @@ from .conftest import SEEDS
 from .pages import k_page, p_release, teaser
 
 PORTAL = teaser(
-    "Ulm / Neu-Ulm", "Gemeinsames Serviceportal", "3.11.2025",
+    "Ulm / Neu-Ulm",
+    "Gemeinsames Serviceportal",
+    "3.11.2025",
     "Ulm und Neu-Ulm betreiben ein gemeinsames Portal.",
 )
-OTHER = teaser("Kassel", "Neue Ladesäulen", "4.11.2025", "Kassel baut zwanzig Ladesäulen.",
-               "Kassel: Eine der neuen Ladesäulen.")
+OTHER = teaser(
+    "Kassel",
+    "Neue Ladesäulen",
+    "4.11.2025",
+    "Kassel baut zwanzig Ladesäulen.",
+    "Kassel: Eine der neuen Ladesäulen.",
+)
 
 
 def _write(path: Path, text: str, encoding: str = "utf-8") -> Path:
@@ -45,8 +52,15 @@ def test_new_sources_add_to_the_archive(cfg: Config, tmp_path: Path) -> None:
 
 
 def test_teaser_and_full_article_are_stored_once_fuller_wins(cfg: Config, tmp_path: Path) -> None:
-    page_a = _write(tmp_path / "a.txt", k_page(title="Neue Ladesäulen", kicker="Kassel",
-                                               day="4.11.2025", lead="Kassel baut zwanzig Ladesäulen."))
+    page_a = _write(
+        tmp_path / "a.txt",
+        k_page(
+            title="Neue Ladesäulen",
+            kicker="Kassel",
+            day="4.11.2025",
+            lead="Kassel baut zwanzig Ladesäulen.",
+        ),
+    )
     page_b = _write(tmp_path / "b.txt", k_page(teasers=OTHER))
     summary = pipeline.ingest(cfg, [page_b, page_a])  # teaser first, then the full article
     assert (summary.new, summary.updated, summary.duplicate) == (2, 1, 0)
@@ -58,7 +72,8 @@ def test_teaser_and_full_article_are_stored_once_fuller_wins(cfg: Config, tmp_pa
     assert article.caption == "Kassel: Eine der neuen Ladesäulen."  # filled from the teaser
     assert article.teaser is None  # texts are never mixed between versions
     assert [(Path(s.path).name, s.kind) for s in article.sources] == [
-        ("a.txt", "main"), ("b.txt", "teaser")
+        ("a.txt", "main"),
+        ("b.txt", "teaser"),
     ]
 
 
@@ -136,7 +151,9 @@ def test_newer_schema_is_refused(cfg: Config) -> None:
 
 def test_changed_rules_reclassify_stored_articles(cfg: Config) -> None:
     pipeline.ingest(cfg, [SEEDS])
-    (heidelberg,) = [a for a in pipeline.list_articles(cfg, Query()) if a.title == "Smarte Städtepartnerschaft"]
+    (heidelberg,) = [
+        a for a in pipeline.list_articles(cfg, Query()) if a.title == "Smarte Städtepartnerschaft"
+    ]
     assert heidelberg.topic == "partnerships"
     overridden = replace(cfg, rules=replace(cfg.rules, overrides={heidelberg.id: "policy"}))
     (again,) = pipeline.list_articles(overridden, Query(topic="policy", iso_week="2017-W40"))

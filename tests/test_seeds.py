@@ -81,7 +81,10 @@ def test_seed_teaser_captions_are_told_from_headings() -> None:
     teasers = read_file(SEEDS / "002_6dc1a2d540783b68.txt", "002").articles[1:]
     by_title = {t.title: t for t in teasers}
     # This caption looks like "Place: text" but no [date] line follows it.
-    assert by_title["Aus KATWARN wird hessenWARN"].caption == "Hessen: KATWARN zu hessenWARN ausgebaut."
+    assert (
+        by_title["Aus KATWARN wird hessenWARN"].caption
+        == "Hessen: KATWARN zu hessenWARN ausgebaut."
+    )
     assert by_title["Spitze der deutschen Downloadcharts"].caption is None
 
 

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -46,10 +46,10 @@ def test_parse_rejects_non_weeks(text: str) -> None:
 
 def test_local_date_uses_berlin_not_utc() -> None:
     # 23:30 UTC on New Year's Eve is already 00:30 on 1 January in Berlin: another ISO week.
-    moment = datetime(2020, 12, 31, 23, 30, tzinfo=timezone.utc)
+    moment = datetime(2020, 12, 31, 23, 30, tzinfo=UTC)
     assert local_date(moment, BERLIN) == date(2021, 1, 1)
     assert str(IsoWeek.of(local_date(moment, BERLIN))) == "2020-W53"
-    sunday_night = datetime(2019, 12, 29, 23, 30, tzinfo=timezone.utc)  # Monday 00:30 in Berlin
+    sunday_night = datetime(2019, 12, 29, 23, 30, tzinfo=UTC)  # Monday 00:30 in Berlin
     assert str(IsoWeek.of(local_date(sunday_night, BERLIN))) == "2020-W01"
 
 

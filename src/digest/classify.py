@@ -31,7 +31,9 @@ Mode = Literal["contains", "prefix", "suffix", "exact", "phrase"]
 TIER_WEIGHTS: Mapping[str, float] = {"strong": 3.0, "medium": 2.0, "weak": 1.0}
 FIELDS = ("title", "kicker", "keywords", "lead", "teaser", "caption", "body", "section")
 
-_INFLECTIONS = frozenset({"", "e", "en", "n", "s", "es", "er", "ern", "em", "est", "et", "t", "te", "ten"})
+_INFLECTIONS = frozenset(
+    {"", "e", "en", "n", "s", "es", "er", "ern", "em", "est", "et", "t", "te", "ten"}
+)
 _TOKEN = re.compile(r"\w+(?:-\w+)*")
 _PHRASE_SPACE = re.compile(r"[\W_]+")
 
@@ -120,7 +122,8 @@ class Classifier:
             re.compile(
                 r"(?<![^\W_])("
                 + "|".join(
-                    r"[\W_]+".join(map(re.escape, p.split())) for p in sorted(self._phrases, key=len, reverse=True)
+                    r"[\W_]+".join(map(re.escape, p.split()))
+                    for p in sorted(self._phrases, key=len, reverse=True)
                 )
                 + r")(?![^\W_])"
             )
@@ -180,8 +183,12 @@ class Classifier:
         weights, factor = self.rules.field_weights, self.rules.modifier_factor
         matches = [
             Match(
-                term.topic, term.spelling, name, n,
-                term.weight * weights[name] * (1.0 if head else factor), modifier=not head,
+                term.topic,
+                term.spelling,
+                name,
+                n,
+                term.weight * weights[name] * (1.0 if head else factor),
+                modifier=not head,
             )
             for (term, name), (n, head) in counts.items()
         ]
@@ -192,14 +199,22 @@ class Classifier:
             and self.rules.joint_kicker_weight
         ):
             matches.append(
-                Match(self.rules.joint_kicker_topic, "A / B", "kicker", 1, self.rules.joint_kicker_weight)
+                Match(
+                    self.rules.joint_kicker_topic,
+                    "A / B",
+                    "kicker",
+                    1,
+                    self.rules.joint_kicker_weight,
+                )
             )
         return self._decide(article, matches)
 
     def _decide(self, article: Article, matches: list[Match]) -> Classification:
         rank = self._rank
         fields = {name: i for i, name in enumerate(FIELDS)}
-        matches.sort(key=lambda m: (rank.get(m.topic, 99), fields.get(m.field, 99), -m.points, m.term))
+        matches.sort(
+            key=lambda m: (rank.get(m.topic, 99), fields.get(m.field, 99), -m.points, m.term)
+        )
         scores = {t.key: 0.0 for t in self.rules.topics}
         for m in matches:
             scores[m.topic] = scores.get(m.topic, 0.0) + m.points
@@ -243,7 +258,11 @@ class Classifier:
             for term in self._exact.get(form, ()):
                 found[term] = True
             for term in self._affix:
-                hit = form.startswith(term.text) if term.mode == "prefix" else form.endswith(term.text)
+                hit = (
+                    form.startswith(term.text)
+                    if term.mode == "prefix"
+                    else form.endswith(term.text)
+                )
                 if hit:
                     found[term] = True
             for start, text in self._compound_parts(form):

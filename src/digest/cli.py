@@ -141,7 +141,9 @@ def _articles(cfg: Config, args: argparse.Namespace) -> int:
         return EXIT_USAGE
     articles = pipeline.list_articles(cfg, Query(iso_week=args.week, topic=args.topic))
     if args.json:
-        json.dump([article_json(a, cfg) for a in articles], sys.stdout, ensure_ascii=False, indent=1)
+        json.dump(
+            [article_json(a, cfg) for a in articles], sys.stdout, ensure_ascii=False, indent=1
+        )
         print()
         return 0
     for a in articles:
@@ -157,13 +159,17 @@ def _explain(cfg: Config, args: argparse.Namespace) -> int:
     article, ids = pipeline.find_article(cfg, args.id)
     if article is None:
         if ids:
-            print(f"digest: error: {args.id!r} matches {len(ids)} articles; type more of the id:",
-                  file=sys.stderr)
+            print(
+                f"digest: error: {args.id!r} matches {len(ids)} articles; type more of the id:",
+                file=sys.stderr,
+            )
             for found in ids[:10]:
                 print(f"  {found}", file=sys.stderr)
         else:
-            print(f"digest: error: no article with id {args.id!r}; "
-                  "see `digest articles` for ids", file=sys.stderr)
+            print(
+                f"digest: error: no article with id {args.id!r}; see `digest articles` for ids",
+                file=sys.stderr,
+            )
         return EXIT_FATAL
     rules, c = cfg.rules, article.classification
     head = f"{article.kicker}: {article.title}" if article.kicker else article.title
@@ -172,13 +178,17 @@ def _explain(cfg: Config, args: argparse.Namespace) -> int:
     scores = dict(c.scores)
     best = max(scores.items(), key=lambda kv: kv[1]) if scores else ("-", 0.0)
     if c.override:
-        print(f"  because of the manual override [overrides] \"{c.override}\" in {cfg.path}")
+        print(f'  because of the manual override [overrides] "{c.override}" in {cfg.path}')
     elif c.topic == "other":
-        print(f"  because the best score, {best[1]:g} ({best[0]}), "
-              f"is below the threshold {rules.threshold:g}")
+        print(
+            f"  because the best score, {best[1]:g} ({best[0]}), "
+            f"is below the threshold {rules.threshold:g}"
+        )
     else:
-        print(f"  because its score {scores[c.topic]:g} is the highest and reaches "
-              f"the threshold {rules.threshold:g}")
+        print(
+            f"  because its score {scores[c.topic]:g} is the highest and reaches "
+            f"the threshold {rules.threshold:g}"
+        )
     print("Scores: " + ", ".join(f"{k} {v:g}" for k, v in c.scores))
     if c.matches:
         print("Matched terms (each counts once per field; points = tier x field weight):")
@@ -218,8 +228,12 @@ def article_json(a: Article, cfg: Config) -> dict[str, Any]:
         "scores": dict(c.scores),
         "matched_terms": [
             {
-                "topic": m.topic, "term": m.term, "field": m.field, "count": m.count,
-                "points": m.points, "modifier": m.modifier,
+                "topic": m.topic,
+                "term": m.term,
+                "field": m.field,
+                "count": m.count,
+                "points": m.points,
+                "modifier": m.modifier,
             }
             for m in c.matches
         ],

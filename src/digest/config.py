@@ -88,7 +88,9 @@ class _Reader:
         dotted = f"{prefix}.{key}" if prefix else key
         if key not in table:
             if default is ...:
-                raise self.fail(dotted, "missing", f"add `{key} = ...` (see the comments in config.toml)")
+                raise self.fail(
+                    dotted, "missing", f"add `{key} = ...` (see the comments in config.toml)"
+                )
             return default  # type: ignore[no-any-return]
         value = table[key]
         ok = isinstance(value, kind) and not (kind in (int, float) and isinstance(value, bool))
@@ -112,7 +114,11 @@ class _Reader:
         for key in table:
             if key not in known:
                 close = difflib.get_close_matches(key, sorted(known), n=1)
-                hint = f"did you mean '{close[0]}'?" if close else f"known keys: {', '.join(sorted(known))}"
+                hint = (
+                    f"did you mean '{close[0]}'?"
+                    if close
+                    else f"known keys: {', '.join(sorted(known))}"
+                )
                 raise self.fail(f"{prefix}.{key}" if prefix else key, "unknown key", hint)
 
     def config(self, data: Mapping[str, Any]) -> Config:
@@ -128,11 +134,15 @@ class _Reader:
         try:
             Locale.parse(site.locale)
         except (UnknownLocaleError, ValueError):
-            raise self.fail("site.locale", f"unknown locale {site.locale!r}", "use e.g. de_DE, de_AT or en") from None
+            raise self.fail(
+                "site.locale", f"unknown locale {site.locale!r}", "use e.g. de_DE, de_AT or en"
+            ) from None
         try:
             ZoneInfo(site.timezone)
         except (ZoneInfoNotFoundError, ValueError):
-            raise self.fail("site.timezone", f"unknown time zone {site.timezone!r}", "use e.g. Europe/Berlin") from None
+            raise self.fail(
+                "site.timezone", f"unknown time zone {site.timezone!r}", "use e.g. Europe/Berlin"
+            ) from None
 
         store_t = self.take(data, "", "store", dict, {})
         self.only(store_t, "store", {"path"})
@@ -142,17 +152,26 @@ class _Reader:
         for i, source in enumerate(self.take(data, "", "sources", list, [])):
             prefix = f"sources[{i}]"
             if not isinstance(source, dict):
-                raise self.fail(prefix, "expected a table", "write each source as [[sources]] with path = ...")
+                raise self.fail(
+                    prefix, "expected a table", "write each source as [[sources]] with path = ..."
+                )
             self.only(source, prefix, {"path"})
             raw = self.take(source, prefix, "path", str)
-            sources.append(SourceConfig(self.root / raw, f"{prefix}.path", self.lines.get(f"{prefix}.path")))
+            sources.append(
+                SourceConfig(self.root / raw, f"{prefix}.path", self.lines.get(f"{prefix}.path"))
+            )
         return Config(self.path, site, store_path, tuple(sources), self.rules(data))
 
     def rules(self, data: Mapping[str, Any]) -> Rules:
         cls_t = self.take(data, "", "classify", dict, {})
         known = {
-            "threshold", "order", "other_label", "field_weights", "joint_kicker_topic",
-            "joint_kicker_weight", "modifier_factor",
+            "threshold",
+            "order",
+            "other_label",
+            "field_weights",
+            "joint_kicker_topic",
+            "joint_kicker_weight",
+            "modifier_factor",
         }
         self.only(cls_t, "classify", known)
         topics_t = self.take(data, "", "topics", dict, {})
@@ -164,9 +183,13 @@ class _Reader:
         for key, table in topics_t.items():
             prefix = f"topics.{key}"
             if key not in order:
-                raise self.fail(prefix, "topic missing from classify.order", f"add {key!r} to classify.order")
+                raise self.fail(
+                    prefix, "topic missing from classify.order", f"add {key!r} to classify.order"
+                )
             if key == OTHER or not _TOPIC_KEY.match(key):
-                raise self.fail(prefix, "bad topic key", "use lower-case letters; 'other' is reserved")
+                raise self.fail(
+                    prefix, "bad topic key", "use lower-case letters; 'other' is reserved"
+                )
             if not isinstance(table, dict):
                 raise self.fail(prefix, "expected a table")
             self.only(table, prefix, {"label", *TIER_WEIGHTS})
@@ -177,10 +200,15 @@ class _Reader:
                         terms.append(Term.parse(spelling, weight, key))
                     except ValueError as exc:
                         raise self.fail(f"{prefix}.{tier}", str(exc)) from None
-            topics.append((order.index(key), Topic(key, self.take(table, prefix, "label", str), tuple(terms))))
+            topics.append(
+                (order.index(key), Topic(key, self.take(table, prefix, "label", str), tuple(terms)))
+            )
         weights_t = self.take(cls_t, "classify", "field_weights", dict, {})
         self.only(weights_t, "classify.field_weights", set(FIELDS))
-        weights = {name: self.take(weights_t, "classify.field_weights", name, float, 0.0) for name in FIELDS}
+        weights = {
+            name: self.take(weights_t, "classify.field_weights", name, float, 0.0)
+            for name in FIELDS
+        }
         joint = self.take(cls_t, "classify", "joint_kicker_topic", str, "") or None
         if joint and joint not in topics_t:
             raise self.fail("classify.joint_kicker_topic", f"unknown topic {joint!r}")
@@ -189,7 +217,8 @@ class _Reader:
         for ref, topic in overrides_t.items():
             if not isinstance(topic, str) or (topic not in topics_t and topic != OTHER):
                 raise self.fail(
-                    f"overrides.{ref}", f"expected a topic key, got {topic!r}",
+                    f"overrides.{ref}",
+                    f"expected a topic key, got {topic!r}",
                     f"use one of: {', '.join([*order, OTHER])}",
                 )
             overrides[ref] = topic
@@ -206,8 +235,12 @@ class _Reader:
 
 
 _KIND_NAMES: dict[type, str] = {
-    str: "a string", int: "a whole number", float: "a number", bool: "true or false",
-    list: "a list", dict: "a table",
+    str: "a string",
+    int: "a whole number",
+    float: "a number",
+    bool: "true or false",
+    list: "a list",
+    dict: "a table",
 }
 _HEADER = re.compile(r"^\s*(\[\[?)\s*([^\]]+?)\s*\]\]?\s*(?:#.*)?$")
 _KEY = re.compile(r"""^\s*(?:"([^"]+)"|'([^']+)'|([A-Za-z0-9_-]+))\s*=""")
@@ -230,4 +263,3 @@ def _key_lines(text: str) -> dict[str, int]:
             name = key.group(1) or key.group(2) or key.group(3)
             lines.setdefault(f"{table}.{name}" if table else name, number)
     return lines
-

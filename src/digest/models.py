@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Literal, NamedTuple
+from typing import Literal
 
 from .weeks import IsoWeek
 
@@ -19,7 +19,8 @@ class _Compact:
     __slots__ = ()
 
     def __reduce__(self) -> tuple[type, tuple[object, ...]]:
-        return type(self), tuple(getattr(self, name) for name in self.__slots__)
+        names: tuple[str, ...] = self.__slots__
+        return type(self), tuple(getattr(self, name) for name in names)
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,8 +47,9 @@ class Source(_Compact):
     kind: Kind
 
 
-class Match(NamedTuple):
-    """One rule term found in one field of an article (a tuple: cheap to pickle in bulk)."""
+@dataclass(frozen=True, slots=True)
+class Match(_Compact):
+    """One rule term found in one field of an article."""
 
     topic: str
     term: str

@@ -177,7 +177,11 @@ def _read_all(files: Sequence[Path], base: Path, classifier: Classifier) -> Iter
     global _WORKER
     _WORKER = (classifier, base)
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    if len(files) < PARALLEL_MIN_FILES or (cores or 1) < 2 or "fork" not in mp.get_all_start_methods():
+    if (
+        len(files) < PARALLEL_MIN_FILES
+        or (cores or 1) < 2
+        or "fork" not in mp.get_all_start_methods()
+    ):
         yield from map(_read_one, files)
         return
     classifier.warm_up()
@@ -238,4 +242,3 @@ def weeks(cfg: Config) -> list[tuple[str, int]]:
     """Return the ISO weeks in the store with their article counts."""
     with open_store(cfg) as store:
         return store.weeks()
-

@@ -57,15 +57,33 @@ MIGRATIONS: tuple[str, ...] = (
 )
 
 _COLUMNS = (
-    "id", "kind", "format", "date", "iso_week", "title", "kicker", "label", "lead", "teaser",
-    "caption", "body", "author", "place", "urls", "keywords", "image_credit", "section",
-    "topic", "scores", "matches", "override",
+    "id",
+    "kind",
+    "format",
+    "date",
+    "iso_week",
+    "title",
+    "kicker",
+    "label",
+    "lead",
+    "teaser",
+    "caption",
+    "body",
+    "author",
+    "place",
+    "urls",
+    "keywords",
+    "image_credit",
+    "section",
+    "topic",
+    "scores",
+    "matches",
+    "override",
 )
 _SELECT = f"SELECT {', '.join(_COLUMNS)} FROM articles"
 _UPSERT = (
     f"INSERT INTO articles ({', '.join(_COLUMNS)}) VALUES ({', '.join('?' * len(_COLUMNS))}) "
-    f"ON CONFLICT (id) DO UPDATE SET "
-    + ", ".join(f"{c} = excluded.{c}" for c in _COLUMNS[1:])
+    f"ON CONFLICT (id) DO UPDATE SET " + ", ".join(f"{c} = excluded.{c}" for c in _COLUMNS[1:])
 )
 
 
@@ -94,7 +112,9 @@ class Store:
                 "to a new file; nothing was changed",
             ) from None
         except OSError as exc:
-            raise StoreError(f"cannot create the store at {path}: {exc}", "check store.path") from None
+            raise StoreError(
+                f"cannot create the store at {path}: {exc}", "check store.path"
+            ) from None
 
     def __enter__(self) -> Store:
         return self
@@ -134,7 +154,9 @@ class Store:
                 self._db.execute("COMMIT")
             except sqlite3.Error as exc:
                 self._db.execute("ROLLBACK")
-                raise StoreError(f"cannot write {self.path}: {exc}", "check disk space and permissions") from None
+                raise StoreError(
+                    f"cannot write {self.path}: {exc}", "check disk space and permissions"
+                ) from None
 
     def get_meta(self, key: str) -> str | None:
         row = self._db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
@@ -165,7 +187,8 @@ class Store:
     def find_ids(self, prefix: str) -> list[str]:
         """Return the ids that start with `prefix` (for short ids typed by a user)."""
         rows = self._db.execute(
-            "SELECT id FROM articles WHERE id >= ? AND id < ? ORDER BY id", (prefix, prefix + "\uffff")
+            "SELECT id FROM articles WHERE id >= ? AND id < ? ORDER BY id",
+            (prefix, prefix + "\uffff"),
         )
         return [r[0] for r in rows]
 
@@ -183,7 +206,9 @@ class Store:
         )
 
     def count_undated(self) -> int:
-        return int(self._db.execute("SELECT COUNT(*) FROM articles WHERE date IS NULL").fetchone()[0])
+        return int(
+            self._db.execute("SELECT COUNT(*) FROM articles WHERE date IS NULL").fetchone()[0]
+        )
 
     def set_classifications(self, pairs: Iterable[tuple[str, Classification]]) -> None:
         """Store new topics for existing articles (call inside `transaction()`)."""
@@ -249,11 +274,24 @@ def _classification_row(c: Classification) -> tuple[str, str, str, str | None]:
 def _row(a: Article) -> tuple[object, ...]:
     week = a.iso_week
     return (
-        a.id, a.kind, a.format, a.date.isoformat() if a.date else None,
-        str(week) if week else None, a.title, a.kicker, a.label, a.lead, a.teaser, a.caption,
-        json.dumps(list(a.body), ensure_ascii=False), a.author, a.place,
+        a.id,
+        a.kind,
+        a.format,
+        a.date.isoformat() if a.date else None,
+        str(week) if week else None,
+        a.title,
+        a.kicker,
+        a.label,
+        a.lead,
+        a.teaser,
+        a.caption,
+        json.dumps(list(a.body), ensure_ascii=False),
+        a.author,
+        a.place,
         json.dumps(list(a.urls), ensure_ascii=False),
-        json.dumps(list(a.keywords), ensure_ascii=False), a.image_credit, a.section,
+        json.dumps(list(a.keywords), ensure_ascii=False),
+        a.image_credit,
+        a.section,
         *_classification_row(a.classification),
     )
 

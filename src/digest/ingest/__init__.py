@@ -17,7 +17,8 @@ from . import text_k, text_p
 Parser = Callable[[str, Sequence[str]], tuple[list[Article], list[Problem]]]
 Detector = Callable[[Sequence[str]], bool]
 
-# Order matters: a press release may quote a [date], a portal page never says "Pressemitteilung vom".
+# Order matters: a press release may quote a [date];
+# a portal page never says "Pressemitteilung vom".
 FORMATS: tuple[tuple[str, Detector, Parser], ...] = (
     (text_p.FORMAT, text_p.detect, text_p.parse),
     (text_k.FORMAT, text_k.detect, text_k.parse),

@@ -1,18 +1,18 @@
 """Format K: a news portal page dump with one main article and a list of teasers.
 
-    Kicker:                         optional, a place or a rubric ("Smart City:")
-    Title
-    [D.M.YYYY] Lead
-    Caption                         optional, own line (or merged into the first paragraph)
-    Body ... (xy)                   author tag closes the last paragraph
-    www.x.de / https://...          URL lines
-    Stichwörter: a, b               optional
-    Bildquelle: ...                 optional
-    Druckversion PDF Link mailen    page chrome from here on, except:
-    Weitere Meldungen und Beiträge aus dem Bereich X
-    Kicker: Teaser title [Bericht]  a teaser heading is recognised by the [date] line after it
-    [D.M.YYYY] Teaser text mehr...
-    Caption                         optional
+Kicker:                         optional, a place or a rubric ("Smart City:")
+Title
+[D.M.YYYY] Lead
+Caption                         optional, own line (or merged into the first paragraph)
+Body ... (xy)                   author tag closes the last paragraph
+www.x.de / https://...          URL lines
+Stichwörter: a, b               optional
+Bildquelle: ...                 optional
+Druckversion PDF Link mailen    page chrome from here on, except:
+Weitere Meldungen und Beiträge aus dem Bereich X
+Kicker: Teaser title [Bericht]  a teaser heading is recognised by the [date] line after it
+[D.M.YYYY] Teaser text mehr...
+Caption                         optional
 """
 
 from __future__ import annotations
@@ -56,7 +56,9 @@ class _Parse:
     problems: list[Problem] = field(default_factory=list)
 
     def problem(self, index: int | None, message: str, hint: str = "") -> None:
-        self.problems.append(Problem(self.path, None if index is None else index + 1, message, hint))
+        self.problems.append(
+            Problem(self.path, None if index is None else index + 1, message, hint)
+        )
 
     def date_at(self, index: int) -> tuple[date | None, str] | None:
         """Parse a date line; report an impossible date and return (None, rest)."""
@@ -232,7 +234,9 @@ def _parse_teasers(p: _Parse, start: int) -> list[Article]:
     return teasers
 
 
-def _parse_teaser(p: _Parse, head: int, date_index: int, section: str | None) -> tuple[Article, int]:
+def _parse_teaser(
+    p: _Parse, head: int, date_index: int, section: str | None
+) -> tuple[Article, int]:
     lines = p.lines
     kicker, title, label = _split_heading(lines[head])
     found = p.date_at(date_index)

@@ -1,11 +1,11 @@
 """Format P: a city press release from a press archive.
 
-    (archive disclaimer paragraphs)
-    Pressemitteilung vom DD.MM.YYYY
-    Title
-    Body paragraphs, separated by blank lines
-    Autor/in: Name
-    City, DD.MM.YYYY
+(archive disclaimer paragraphs)
+Pressemitteilung vom DD.MM.YYYY
+Title
+Body paragraphs, separated by blank lines
+Autor/in: Name
+City, DD.MM.YYYY
 """
 
 from __future__ import annotations
