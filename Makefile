@@ -16,8 +16,10 @@ $(STAMP): pyproject.toml
 run: $(STAMP)
 	$(BIN)/digest --config config.toml build
 
-## test: the whole test suite
+## test: the whole test suite: lint, types, then pytest
 test: $(STAMP)
+	$(BIN)/ruff check src tests bench
+	$(BIN)/mypy
 	$(BIN)/python -m pytest -q
 
 ## lint: ruff and mypy --strict

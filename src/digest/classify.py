@@ -32,7 +32,9 @@ TIER_WEIGHTS: Mapping[str, float] = {"strong": 3.0, "medium": 2.0, "weak": 1.0}
 FIELDS = ("title", "kicker", "keywords", "lead", "teaser", "caption", "body", "section")
 
 _INFLECTIONS = frozenset(
-    {"", "e", "en", "n", "s", "es", "er", "ern", "em", "est", "et", "t", "te", "ten"}
+    # Endings after a term that still leave it the head: inflections, and -ung nouns made
+    # from verb stems such as "unterzeichn" (Unterzeichnung).
+    {"", "e", "en", "n", "s", "es", "er", "ern", "em", "est", "et", "t", "te", "ten", "ung", "ungen"}
 )
 _TOKEN = re.compile(r"\w+(?:-\w+)*")
 _PHRASE_SPACE = re.compile(r"[\W_]+")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import time
 from collections.abc import Sequence
@@ -42,6 +43,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("digest: interrupted; the store is unchanged", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # The reader went away (`digest articles | head`): stop quietly, as other tools do.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
 
 
 def _common() -> argparse.ArgumentParser:
@@ -151,6 +156,7 @@ def _articles(cfg: Config, args: argparse.Namespace) -> int:
         week = str(a.iso_week) if a.iso_week else "--------"
         head = f"{a.kicker}: {a.title}" if a.kicker else a.title
         print(f"{a.id}  {day}  {week}  {a.topic:<12}  {head}")
+    sys.stdout.flush()
     print(f"{len(articles)} article{'s' if len(articles) != 1 else ''}", file=sys.stderr)
     return 0
 
