@@ -34,7 +34,24 @@ FIELDS = ("title", "kicker", "keywords", "lead", "teaser", "caption", "body", "s
 _INFLECTIONS = frozenset(
     # Endings after a term that still leave it the head: inflections, and -ung nouns made
     # from verb stems such as "unterzeichn" (Unterzeichnung).
-    {"", "e", "en", "n", "s", "es", "er", "ern", "em", "est", "et", "t", "te", "ten", "ung", "ungen"}
+    {
+        "",
+        "e",
+        "en",
+        "n",
+        "s",
+        "es",
+        "er",
+        "ern",
+        "em",
+        "est",
+        "et",
+        "t",
+        "te",
+        "ten",
+        "ung",
+        "ungen",
+    }
 )
 _TOKEN = re.compile(r"\w+(?:-\w+)*")
 _PHRASE_SPACE = re.compile(r"[\W_]+")
