@@ -163,3 +163,14 @@ def test_changed_rules_reclassify_stored_articles(cfg: Config) -> None:
 def _dump(path: Path) -> list[str]:
     with sqlite3.connect(path) as db:
         return list(db.iterdump())
+
+
+def test_parallel_reading_gives_the_same_store(
+    cfg: Config, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    sequential = replace(cfg, store_path=tmp_path / "one.sqlite3")
+    pipeline.ingest(sequential, [SEEDS])
+    monkeypatch.setattr(pipeline, "PARALLEL_MIN_FILES", 1)  # force the worker pool
+    summary = pipeline.ingest(cfg, [SEEDS])
+    assert (summary.files_read, summary.new) == (5, 25)
+    assert _dump(cfg.store_path) == _dump(sequential.store_path)
