@@ -6,9 +6,10 @@ import difflib
 import re
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any, TypeVar
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from babel import Locale, UnknownLocaleError
@@ -24,13 +25,46 @@ _TOPIC_KEY = re.compile(r"^[a-z][a-z0-9_-]*$")
 @dataclass(frozen=True, slots=True)
 class SiteConfig:
     title: str
-    base_url: str
+    base_url: str  # always ends with "/"
     locale: str
     timezone: str
+    since: str  # YYYY-MM-DD: date part of the permanent tag: URIs
+
+    @property
+    def domain(self) -> str:
+        return urlsplit(self.base_url).hostname or "localhost"
 
     @property
     def tz(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
+
+
+@dataclass(frozen=True, slots=True)
+class EmailConfig:
+    from_name: str
+    from_address: str
+    reply_to: str
+    list_id: str  # the List-Id identifier, e.g. "wochenrueckblick.digest.example.de"
+    unsubscribe_mailto: str
+    max_html_kb: int  # Gmail clips near 100 KB; stay below this decoded size
+    lead_chars: int  # leads longer than this are shortened at a word boundary
+    short_lead_chars: int  # the shorter limit used when a week is too big
+    section_cap: int  # items per section shown when a week is still too big
+
+
+@dataclass(frozen=True, slots=True)
+class ImpressumConfig:
+    publisher: str
+    address: str
+    responsible: str
+    contact: str
+
+
+@dataclass(frozen=True, slots=True)
+class FeedConfig:
+    weeks: int  # how many of the newest weekly issues feed.atom carries
+    author_name: str
+    author_email: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +81,11 @@ class Config:
     store_path: Path
     sources: tuple[SourceConfig, ...]
     rules: Rules
+    email: EmailConfig
+    impressum: ImpressumConfig
+    feeds: FeedConfig
+    templates: Path
+    out: Path
 
     def where(self, key: str, line: int | None) -> str:
         """Return 'config.toml:12: key' for messages about a key."""
@@ -122,14 +161,36 @@ class _Reader:
                 raise self.fail(f"{prefix}.{key}" if prefix else key, "unknown key", hint)
 
     def config(self, data: Mapping[str, Any]) -> Config:
-        self.only(data, "", {"site", "store", "sources", "classify", "topics", "overrides"})
+        self.only(
+            data,
+            "",
+            {
+                "site",
+                "store",
+                "sources",
+                "classify",
+                "topics",
+                "overrides",
+                "email",
+                "impressum",
+                "feeds",
+                "render",
+            },
+        )
         site_t = self.take(data, "", "site", dict, {})
-        self.only(site_t, "site", {"title", "base_url", "locale", "timezone"})
+        self.only(site_t, "site", {"title", "base_url", "locale", "timezone", "since"})
+        base_url = self.take(site_t, "site", "base_url", str, "https://digest.example.de/")
+        if not re.match(r"^https?://[^/\s]+", base_url):
+            raise self.fail("site.base_url", f"{base_url!r} is not an http(s) URL")
+        since = self.take(site_t, "site", "since", str, "2017-01-01")
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", since):
+            raise self.fail("site.since", f"{since!r} is not a date like 2017-01-01")
         site = SiteConfig(
             title=self.take(site_t, "site", "title", str, "Wochenrückblick"),
-            base_url=self.take(site_t, "site", "base_url", str, "https://digest.example.de/"),
+            base_url=base_url.rstrip("/") + "/",
             locale=self.take(site_t, "site", "locale", str, "de_DE"),
             timezone=self.take(site_t, "site", "timezone", str, "Europe/Berlin"),
+            since=since,
         )
         try:
             Locale.parse(site.locale)
@@ -160,7 +221,56 @@ class _Reader:
             sources.append(
                 SourceConfig(self.root / raw, f"{prefix}.path", self.lines.get(f"{prefix}.path"))
             )
-        return Config(self.path, site, store_path, tuple(sources), self.rules(data))
+        email_t = self.take(data, "", "email", dict, {})
+        self.only(email_t, "email", {f.name for f in fields(EmailConfig)})
+        domain = site.domain
+        email = EmailConfig(
+            from_name=self.take(email_t, "email", "from_name", str, site.title),
+            from_address=self.take(email_t, "email", "from_address", str, f"newsletter@{domain}"),
+            reply_to=self.take(email_t, "email", "reply_to", str, f"redaktion@{domain}"),
+            list_id=self.take(email_t, "email", "list_id", str, f"digest.{domain}"),
+            unsubscribe_mailto=self.take(
+                email_t, "email", "unsubscribe_mailto", str, f"abmelden@{domain}"
+            ),
+            max_html_kb=self.take(email_t, "email", "max_html_kb", int, 90),
+            lead_chars=self.take(email_t, "email", "lead_chars", int, 400),
+            short_lead_chars=self.take(email_t, "email", "short_lead_chars", int, 160),
+            section_cap=self.take(email_t, "email", "section_cap", int, 8),
+        )
+        for key in ("from_address", "reply_to", "unsubscribe_mailto"):
+            if "@" not in getattr(email, key):
+                raise self.fail(f"email.{key}", f"{getattr(email, key)!r} is not an email address")
+        imp_t = self.take(data, "", "impressum", dict, {})
+        self.only(imp_t, "impressum", {f.name for f in fields(ImpressumConfig)})
+        impressum = ImpressumConfig(
+            publisher=self.take(imp_t, "impressum", "publisher", str),
+            address=self.take(imp_t, "impressum", "address", str),
+            responsible=self.take(imp_t, "impressum", "responsible", str),
+            contact=self.take(imp_t, "impressum", "contact", str, email.reply_to),
+        )
+        feeds_t = self.take(data, "", "feeds", dict, {})
+        self.only(feeds_t, "feeds", {f.name for f in fields(FeedConfig)})
+        feeds = FeedConfig(
+            weeks=self.take(feeds_t, "feeds", "weeks", int, 12),
+            author_name=self.take(feeds_t, "feeds", "author_name", str, impressum.publisher),
+            author_email=self.take(feeds_t, "feeds", "author_email", str, impressum.contact),
+        )
+        if feeds.weeks < 1:
+            raise self.fail("feeds.weeks", "must be at least 1")
+        render_t = self.take(data, "", "render", dict, {})
+        self.only(render_t, "render", {"templates", "out"})
+        return Config(
+            self.path,
+            site,
+            store_path,
+            tuple(sources),
+            self.rules(data),
+            email,
+            impressum,
+            feeds,
+            self.root / self.take(render_t, "render", "templates", str, "templates"),
+            self.root / self.take(render_t, "render", "out", str, "public"),
+        )
 
     def rules(self, data: Mapping[str, Any]) -> Rules:
         cls_t = self.take(data, "", "classify", dict, {})

@@ -3,6 +3,8 @@
     DigestError                 fatal for the current command; the CLI prints it and exits 1
     ├── ConfigError             config.toml is unreadable, has an unknown key or a wrong type
     ├── StoreError              the SQLite store cannot be opened, is not SQLite, or a write failed
+    ├── RenderError             a template or the MJML compiler failed; nothing was written
+    ├── OutputError             the output folder cannot be written
     └── UsageError              a command-line value is malformed (e.g. --week 2019-38)
 
 Bad *input files* are not errors: readers return `Problem`s (see models.py) and the run goes on.
@@ -29,6 +31,14 @@ class ConfigError(DigestError):
 
 class StoreError(DigestError):
     """The article store cannot be opened or written."""
+
+
+class RenderError(DigestError):
+    """A template or MJML could not be rendered."""
+
+
+class OutputError(DigestError):
+    """Rendered files cannot be written."""
 
 
 class UsageError(DigestError):

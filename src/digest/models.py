@@ -114,3 +114,33 @@ class Article(_Compact):
         """Rank two versions of one story: a main article beats a teaser, then more text wins."""
         size = sum(len(p) for p in self.body) + len(self.lead or "") + len(self.teaser or "")
         return (1 if self.kind == "main" else 0, size)
+
+
+@dataclass(frozen=True, slots=True)
+class Section(_Compact):
+    """One topic's articles in an issue, under the topic's reader-facing label."""
+
+    topic: str
+    label: str
+    articles: tuple[Article, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Issue(_Compact):
+    """One weekly edition: the non-empty topic sections of an ISO week, in configured order."""
+
+    week: IsoWeek
+    sections: tuple[Section, ...]
+
+    @property
+    def articles(self) -> tuple[Article, ...]:
+        return tuple(a for s in self.sections for a in s.articles)
+
+    @property
+    def count(self) -> int:
+        return sum(len(s.articles) for s in self.sections)
+
+    @property
+    def latest(self) -> date:
+        """The newest article date: the issue's 'updated' time for feeds (data, not the clock)."""
+        return max((a.date for a in self.articles if a.date), default=self.week.sunday)

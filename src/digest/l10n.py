@@ -1,0 +1,138 @@
+"""Every babel call of digest: dates, week labels and ranges, counts and interface strings.
+
+Week numbers never come from babel's 'w' (locale week rules); they come from IsoWeek.
+Month names come from CLDR through babel, so de_AT gives "Jänner"; babel is pinned in
+pyproject.toml because CLDR abbreviations change between releases.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from functools import cached_property
+
+from babel import Locale
+from babel.dates import format_date, format_datetime, format_skeleton
+from babel.numbers import format_decimal
+
+from .weeks import IsoWeek
+
+# Interface strings per language; a locale uses its language's table, else English.
+_STRINGS: dict[str, dict[str, str]] = {
+    "de": {
+        "week_label": "KW {week}/{year}",
+        "digest_title": "{title} – KW {week}/{year}",
+        "contents": "Inhalt",
+        "web_version": "Im Browser lesen",
+        "unsubscribe": "Abmelden",
+        "preferences": "Einstellungen",
+        "impressum": "Impressum",
+        "responsible": "Verantwortlich",
+        "keywords": "Stichwörter",
+        "links": "Links",
+        "more_items": "… und {count} weitere {items}",
+        "read_more": "Weiterlesen",
+        "archive": "Archiv",
+        "all_weeks": "Alle Ausgaben",
+        "topics": "Themen",
+        "undated": "ohne Datum",
+        "preheader": "{count} aus der {week_label}: {topics}.",
+        "why": "Sie erhalten diesen Newsletter, weil Sie ihn abonniert haben.",
+        "feed": "Atom-Feed",
+        "week_of": "Woche vom {range}",
+    },
+    "en": {
+        "week_label": "Week {week}/{year}",
+        "digest_title": "{title} – week {week}/{year}",
+        "contents": "Contents",
+        "web_version": "Read in your browser",
+        "unsubscribe": "Unsubscribe",
+        "preferences": "Preferences",
+        "impressum": "Imprint",
+        "responsible": "Responsible",
+        "keywords": "Keywords",
+        "links": "Links",
+        "more_items": "… and {count} more {items}",
+        "read_more": "Read more",
+        "archive": "Archive",
+        "all_weeks": "All issues",
+        "topics": "Topics",
+        "undated": "undated",
+        "preheader": "{count} from {week_label}: {topics}.",
+        "why": "You receive this newsletter because you subscribed to it.",
+        "feed": "Atom feed",
+        "week_of": "Week of {range}",
+    },
+}
+_ITEMS: dict[str, dict[str, str]] = {
+    "de": {"one": "Meldung", "other": "Meldungen"},
+    "en": {"one": "item", "other": "items"},
+}
+
+
+class L10n:
+    """Format dates, weeks, counts and interface strings for one locale."""
+
+    def __init__(self, locale: str) -> None:
+        self.locale = Locale.parse(locale)
+        self.language = self.locale.language
+        self._strings = _STRINGS.get(self.language, _STRINGS["en"])
+        self._items = _ITEMS.get(self.language, _ITEMS["en"])
+
+    @cached_property
+    def bcp47(self) -> str:
+        """The locale as a BCP 47 tag for xml:lang and <html lang>: 'de-DE', not 'de_DE'."""
+        return "-".join(p for p in (self.locale.language, self.locale.territory) if p)
+
+    def text(self, key: str, **values: object) -> str:
+        """Return an interface string, with `values` filled in."""
+        return self._strings[key].format(**values)
+
+    def date_long(self, day: date | None) -> str:
+        """'Dienstag, 17. September 2019'."""
+        return format_date(day, "full", locale=self.locale) if day else self.text("undated")
+
+    def date_short(self, day: date | None) -> str:
+        """'17. September 2019'."""
+        return format_date(day, "long", locale=self.locale) if day else self.text("undated")
+
+    def datetime_long(self, moment: datetime) -> str:
+        """A localised date and time, e.g. for 'built at' notes."""
+        return format_datetime(moment, "long", locale=self.locale)
+
+    def number(self, n: int) -> str:
+        return format_decimal(n, locale=self.locale)
+
+    def items(self, n: int) -> str:
+        """'1 Meldung', '3 Meldungen', '1.234 Meldungen'."""
+        return f"{self.number(n)} {self._items[self.locale.plural_form(n)]}"
+
+    def items_word(self, n: int) -> str:
+        """'Meldung' or 'Meldungen', as `n` requires."""
+        return self._items[self.locale.plural_form(n)]
+
+    def more_items(self, n: int) -> str:
+        """'… und 12 weitere Meldungen'."""
+        return self.text("more_items", count=self.number(n), items=self.items_word(n))
+
+    def week_label(self, week: IsoWeek) -> str:
+        """'KW 38/2019'."""
+        return self.text("week_label", week=week.week, year=week.year)
+
+    def week_range(self, week: IsoWeek) -> str:
+        """'16.–22. September 2019', '30. September – 6. Oktober 2019',
+        '30. Dezember 2019 – 5. Januar 2020' (babel's format_interval abbreviates months)."""
+        start, end = week.monday, week.sunday
+        long_end = format_date(end, "long", locale=self.locale)
+        if start.year != end.year:
+            return f"{format_date(start, 'long', locale=self.locale)} – {long_end}"
+        if start.month != end.month:
+            return f"{format_skeleton('MMMMd', start, locale=self.locale)} – {long_end}"
+        if self.language == "de":
+            return f"{start.day}.–{long_end}"
+        # Elsewhere: the locale's own "month day" with the end day swapped in ("September 16–22, 2019").
+        day_month = format_skeleton("MMMMd", start, locale=self.locale)
+        return (
+            f"{day_month}–{end.day}, {end.year}"
+            if day_month[0].isalpha()
+            else (f"{start.day}–{long_end}")
+        )

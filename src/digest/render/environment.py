@@ -1,0 +1,58 @@
+"""The Jinja2 environment: autoescape for HTML and MJML, StrictUndefined, clear errors."""
+
+from __future__ import annotations
+
+import traceback
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from ..errors import RenderError
+
+# Markup templates escape every value; .txt.j2 (plain text) does not. MJML is not among
+# select_autoescape's defaults, so list it explicitly.
+_ESCAPED = ("html.j2", "mjml.j2", "xml.j2")
+
+
+def make_environment(templates: Path) -> jinja2.Environment:
+    """Create the environment that loads templates from the folder `templates`."""
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(templates)),
+        autoescape=lambda name: name is not None and name.endswith(_ESCAPED),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    return env
+
+
+def render_template(env: jinja2.Environment, name: str, **context: Any) -> str:
+    """Render one template; raise RenderError naming the template file and line on failure."""
+    try:
+        return env.get_template(name).render(**context)
+    except jinja2.TemplateSyntaxError as exc:
+        where = f"{exc.filename or name}:{exc.lineno}"
+        raise RenderError(
+            f"template {where}: syntax error: {exc.message}",
+            "fix the template; nothing was written",
+        ) from None
+    except jinja2.TemplateNotFound as exc:
+        raise RenderError(
+            f"template not found: {exc.name}",
+            "check [render] templates in config.toml points at the templates folder",
+        ) from None
+    except jinja2.UndefinedError as exc:
+        raise RenderError(
+            f"template {_template_line(exc, env, name)}: {exc.message}",
+            "the template uses a name the renderer does not provide; nothing was written",
+        ) from None
+
+
+def _template_line(exc: BaseException, env: jinja2.Environment, name: str) -> str:
+    """Find the template file and line in the traceback of a render error."""
+    for frame in reversed(traceback.extract_tb(exc.__traceback__)):
+        if frame.filename and frame.filename.endswith(".j2"):
+            return f"{frame.filename}:{frame.lineno}"
+    return name

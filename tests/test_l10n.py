@@ -1,0 +1,62 @@
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from digest.l10n import L10n
+from digest.weeks import IsoWeek
+
+
+@pytest.mark.parametrize(
+    ("locale", "week", "expected"),
+    [
+        ("de_DE", "2019-W38", "16.–22. September 2019"),
+        ("de_DE", "2019-W40", "30. September – 6. Oktober 2019"),
+        ("de_DE", "2020-W01", "30. Dezember 2019 – 5. Januar 2020"),
+        ("de_AT", "2020-W03", "13.–19. Jänner 2020"),
+        ("de_AT", "2020-W01", "30. Dezember 2019 – 5. Jänner 2020"),
+        ("en", "2019-W38", "September 16–22, 2019"),
+        ("en", "2019-W40", "September 30 – October 6, 2019"),
+        ("en", "2020-W01", "December 30, 2019 – January 5, 2020"),
+    ],
+)
+def test_week_range(locale: str, week: str, expected: str) -> None:
+    assert L10n(locale).week_range(IsoWeek.parse(week)) == expected
+
+
+@pytest.mark.parametrize(
+    ("locale", "expected"),
+    [
+        ("de_DE", "Dienstag, 17. September 2019"),
+        ("de_AT", "Dienstag, 17. September 2019"),
+        ("en", "Tuesday, September 17, 2019"),
+    ],
+)
+def test_long_date(locale: str, expected: str) -> None:
+    assert L10n(locale).date_long(date(2019, 9, 17)) == expected
+
+
+def test_austrian_january() -> None:
+    assert L10n("de_AT").date_long(date(2020, 1, 17)) == "Freitag, 17. Jänner 2020"
+    assert L10n("de_DE").date_long(date(2020, 1, 17)) == "Freitag, 17. Januar 2020"
+
+
+def test_week_label_and_counts() -> None:
+    de, en = L10n("de_DE"), L10n("en")
+    assert de.week_label(IsoWeek(2019, 38)) == "KW 38/2019"
+    assert en.week_label(IsoWeek(2020, 53)) == "Week 53/2020"
+    assert [de.items(n) for n in (1, 3, 1234)] == ["1 Meldung", "3 Meldungen", "1.234 Meldungen"]
+    assert [en.items(n) for n in (1, 3, 1234)] == ["1 item", "3 items", "1,234 items"]
+    assert de.more_items(12) == "… und 12 weitere Meldungen"
+    assert en.more_items(1) == "… and 1 more item"
+
+
+def test_bcp47_tags() -> None:
+    assert L10n("de_DE").bcp47 == "de-DE"
+    assert L10n("de_AT").bcp47 == "de-AT"
+    assert L10n("en").bcp47 == "en"
+
+
+def test_missing_date_is_said_not_crashed() -> None:
+    assert L10n("de_DE").date_long(None) == "ohne Datum"
