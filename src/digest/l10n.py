@@ -129,7 +129,7 @@ class L10n:
             return f"{format_skeleton('MMMMd', start, locale=self.locale)} – {long_end}"
         if self.language == "de":
             return f"{start.day}.–{long_end}"
-        # Elsewhere: the locale's own "month day" with the end day swapped in ("September 16–22, 2019").
+        # Elsewhere: the locale's "month day", end day swapped in ("September 16–22, 2019").
         day_month = format_skeleton("MMMMd", start, locale=self.locale)
         return (
             f"{day_month}–{end.day}, {end.year}"
