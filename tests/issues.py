@@ -43,7 +43,19 @@ def article(
 def week_of_articles(week: str, count: int, rules: Rules, lead_chars: int = 300) -> list[Article]:
     """`count` plausible articles spread over the days and topics of one ISO week."""
     iso = IsoWeek.parse(week)
-    words = ["Die", "Stadt", "und", "ihre", "Partner", "stellen", "ein", "neues", "digitales", "Angebot", "vor"]
+    words = [
+        "Die",
+        "Stadt",
+        "und",
+        "ihre",
+        "Partner",
+        "stellen",
+        "ein",
+        "neues",
+        "digitales",
+        "Angebot",
+        "vor",
+    ]
     lead = " ".join(words[i % len(words)] for i in range(lead_chars // 6)) + "."
     return [
         article(
