@@ -33,6 +33,8 @@ def config_file(tmp_path: Path) -> Path:
     assert 'path = "var/digest.sqlite3"' in text and 'path = "samples/corpus"' in text
     text = text.replace('path = "var/digest.sqlite3"', 'path = "store.sqlite3"')
     text = text.replace('path = "samples/corpus"', 'path = "in"')
+    assert 'templates = "templates"' in text
+    text = text.replace('templates = "templates"', f'templates = "{ROOT / "templates"}"')
     (tmp_path / "in").mkdir()
     path = tmp_path / "config.toml"
     path.write_text(text, encoding="utf-8")
@@ -48,3 +50,16 @@ def with_sources(cfg: Config, *paths: Path) -> Config:
 def expected_seeds() -> list[dict[str, object]]:
     data: list[dict[str, object]] = json.loads((SEEDS / "expected.json").read_text("utf-8"))
     return data
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--update-golden",
+        action="store_true",
+        help="rewrite tests/golden/ from the current output instead of comparing with it",
+    )
+
+
+@pytest.fixture
+def update_golden(request: pytest.FixtureRequest) -> bool:
+    return bool(request.config.getoption("--update-golden"))

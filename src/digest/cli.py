@@ -77,7 +77,11 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--strict", action="store_true", help="exit 3 if any input had a problem")
     p.set_defaults(handler=_ingest)
 
-    p = sub.add_parser("build", parents=[_common()], help="ingest the configured sources and build")
+    p = sub.add_parser(
+        "build", parents=[_common()], help="ingest the configured sources and render public/"
+    )
+    p.add_argument("--week", type=_week, help="render only this ISO week's email and page")
+    p.add_argument("--out", type=Path, help="output folder (default: [render] out in config)")
     p.add_argument("--strict", action="store_true", help="exit 3 if any input had a problem")
     p.set_defaults(handler=_build)
 
@@ -105,13 +109,34 @@ def _ingest(cfg: Config, args: argparse.Namespace) -> int:
 
 
 def _build(cfg: Config, args: argparse.Namespace) -> int:
-    return _run_ingest(cfg, None, args.strict)
+    bar = _ProgressBar(sys.stderr)
+    week = IsoWeek.parse(args.week) if args.week else None
+    built = pipeline.build(cfg, week, args.out, progress=bar.update)
+    bar.finish()
+    code = _report_ingest(built.ingest, args.strict)
+    if built.missing_week:
+        print(
+            f"digest: {built.missing_week} has no articles: no email or page for it",
+            file=sys.stderr,
+        )
+    shrunk = {w: b for w, b in built.budgets.items() if b != "full"}
+    print(
+        f"Rendered {len(built.weeks)} week{'s' if len(built.weeks) != 1 else ''} into "
+        f"{built.out}: {len(built.written)} files written, {len(built.unchanged)} unchanged."
+    )
+    for week_name, budget in sorted(shrunk.items()):
+        print(f"  {week_name}: email shortened to fit the size limit ({budget})")
+    return code
 
 
 def _run_ingest(cfg: Config, paths: list[Path] | None, strict: bool) -> int:
     bar = _ProgressBar(sys.stderr)
     summary = pipeline.ingest(cfg, paths, progress=bar.update)
     bar.finish()
+    return _report_ingest(summary, strict)
+
+
+def _report_ingest(summary: pipeline.IngestSummary, strict: bool) -> int:
     for problem in summary.problems:
         print(f"problem: {problem}", file=sys.stderr)
     files = summary.files_read + summary.files_failed

@@ -49,7 +49,6 @@ class EmailConfig:
     max_html_kb: int  # Gmail clips near 100 KB; stay below this decoded size
     lead_chars: int  # leads longer than this are shortened at a word boundary
     short_lead_chars: int  # the shorter limit used when a week is too big
-    section_cap: int  # items per section shown when a week is still too big
 
 
 @dataclass(frozen=True, slots=True)
@@ -235,7 +234,6 @@ class _Reader:
             max_html_kb=self.take(email_t, "email", "max_html_kb", int, 90),
             lead_chars=self.take(email_t, "email", "lead_chars", int, 400),
             short_lead_chars=self.take(email_t, "email", "short_lead_chars", int, 160),
-            section_cap=self.take(email_t, "email", "section_cap", int, 8),
         )
         for key in ("from_address", "reply_to", "unsubscribe_mailto"):
             if "@" not in getattr(email, key):

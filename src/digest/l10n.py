@@ -20,7 +20,7 @@ from .weeks import IsoWeek
 _STRINGS: dict[str, dict[str, str]] = {
     "de": {
         "week_label": "KW {week}/{year}",
-        "digest_title": "{title} – KW {week}/{year}",
+        "digest_title": "{title} KW {week}/{year}",
         "contents": "Inhalt",
         "web_version": "Im Browser lesen",
         "unsubscribe": "Abmelden",
@@ -42,7 +42,7 @@ _STRINGS: dict[str, dict[str, str]] = {
     },
     "en": {
         "week_label": "Week {week}/{year}",
-        "digest_title": "{title} – week {week}/{year}",
+        "digest_title": "{title}, week {week}/{year}",
         "contents": "Contents",
         "web_version": "Read in your browser",
         "unsubscribe": "Unsubscribe",
@@ -77,6 +77,7 @@ class L10n:
         self.language = self.locale.language
         self._strings = _STRINGS.get(self.language, _STRINGS["en"])
         self._items = _ITEMS.get(self.language, _ITEMS["en"])
+        self._long_dates: dict[date, str] = {}
 
     @cached_property
     def bcp47(self) -> str:
@@ -89,7 +90,13 @@ class L10n:
 
     def date_long(self, day: date | None) -> str:
         """'Dienstag, 17. September 2019'."""
-        return format_date(day, "full", locale=self.locale) if day else self.text("undated")
+        if day is None:
+            return self.text("undated")
+        # babel takes ~50 µs a call and a week has only seven days: remember them.
+        text = self._long_dates.get(day)
+        if text is None:
+            text = self._long_dates[day] = format_date(day, "full", locale=self.locale)
+        return text
 
     def date_short(self, day: date | None) -> str:
         """'17. September 2019'."""

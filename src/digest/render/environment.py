@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import traceback
 from pathlib import Path
 from typing import Any
@@ -25,7 +26,19 @@ def make_environment(templates: Path) -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
+    env.filters["wrap"] = wrap
     return env
+
+
+def wrap(text: str, width: int = 72) -> str:
+    """Wrap plain text at spaces to `width` columns; a longer word (a URL) stays whole."""
+    pattern = _WRAPS.get(width)
+    if pattern is None:
+        pattern = _WRAPS[width] = re.compile(rf"(.{{1,{width}}}|\S+)(?:[ \t]+|$)", re.M)
+    return "\n".join(pattern.sub("\\1\n", paragraph).rstrip("\n") for paragraph in text.split("\n"))
+
+
+_WRAPS: dict[int, re.Pattern[str]] = {}
 
 
 def render_template(env: jinja2.Environment, name: str, **context: Any) -> str:

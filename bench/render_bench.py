@@ -1,0 +1,74 @@
+"""Rendering cost per weekly email, and how much of it is spent outside the MJML compiler.
+
+Builds synthetic weeks of 40 items (the size the email budget is designed for), renders each
+week's email (Jinja2 → MJML → HTML, plain text, .eml) the way `digest build` does, and
+reports the median time per week and the share spent outside mjml2html, measured in this run.
+
+    python bench/render_bench.py [--weeks 30] [--items 40]
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+from pathlib import Path
+
+from digest import pipeline
+from digest.config import load_config
+from digest.grouping import issue_of
+from digest.l10n import L10n
+from digest.render import mjml as mjml_module
+from digest.render.environment import make_environment
+from digest.weeks import IsoWeek
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from tests.issues import week_of_articles  # noqa: E402  (shared synthetic data)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--weeks", type=int, default=30)
+    parser.add_argument("--items", type=int, default=40)
+    args = parser.parse_args()
+    cfg = load_config(ROOT / "config.toml")
+    env = make_environment(cfg.templates)
+    l10n = L10n(cfg.site.locale)
+
+    compile_time = 0.0
+    original = mjml_module.mjml.mjml2html
+
+    def timed(*a: object, **kw: object) -> str:
+        nonlocal compile_time
+        started = time.perf_counter()
+        try:
+            return original(*a, **kw)  # type: ignore[no-any-return]
+        finally:
+            compile_time += time.perf_counter() - started
+
+    mjml_module.mjml.mjml2html = timed
+    totals, compiles = [], []
+    for n in range(args.weeks + 1):
+        week = IsoWeek(2024 + n // 52, 1 + n % 52)
+        issue = issue_of(week, week_of_articles(str(week), args.items, cfg.rules), cfg.rules)
+        compile_time = 0.0
+        started = time.perf_counter()
+        pipeline.render_week_email(issue, cfg, env, l10n, {})
+        elapsed = time.perf_counter() - started
+        if n:  # the first week warms Jinja2's template cache
+            totals.append(elapsed)
+            compiles.append(compile_time)
+    median = statistics.median(totals)
+    outside = 1 - sum(compiles) / sum(totals)
+    print(f"weeks: {len(totals)} of {args.items} items each")
+    print(f"median per week:          {median * 1000:7.2f} ms")
+    print(f"median mjml2html:         {statistics.median(compiles) * 1000:7.2f} ms")
+    print(f"share outside mjml2html:  {outside:7.1%}")
+    print(f"ratio total / mjml2html:  {sum(totals) / sum(compiles):7.2f}x")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

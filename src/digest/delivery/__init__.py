@@ -1,0 +1,1 @@
+"""Delivery: MIME messages for subscribers."""

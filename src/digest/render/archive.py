@@ -1,0 +1,214 @@
+"""The static web archive: a page per week and per topic, and an index of all weeks.
+
+Every link between pages is relative (paths.relative), so public/ works opened from disk and
+under any base path. Pages carry no external assets: CSS is inline, there are no scripts,
+fonts or images, so opening the archive leaks nothing to third parties.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import partial
+from itertools import groupby
+from typing import Any
+
+import jinja2
+
+from ..config import Config
+from ..l10n import L10n
+from ..models import Article, Issue
+from ..weeks import IsoWeek
+from . import paths
+from .environment import render_template
+
+# Interface strings only the archive uses. l10n.py has no keys for them; they live here until
+# they move there. A locale uses its language's table, else English (as in l10n.py).
+_STRINGS: dict[str, dict[str, str]] = {
+    "de": {
+        "previous": "Vorherige Ausgabe",
+        "next": "Nächste Ausgabe",
+        "contact": "Kontakt",
+        "latest": "Neueste Ausgabe",
+        "topic_all": "Alle Meldungen zum Thema",
+        "topic_feed": "Atom-Feed zum Thema",
+        "no_issues": "Noch keine Ausgaben.",
+        "pages": "Seiten",
+    },
+    "en": {
+        "previous": "Previous issue",
+        "next": "Next issue",
+        "contact": "Contact",
+        "latest": "Latest issue",
+        "topic_all": "All items on this topic",
+        "topic_feed": "Atom feed for this topic",
+        "no_issues": "No issues yet.",
+        "pages": "Pages",
+    },
+}
+# Only web addresses become links: a javascript: or data: URL in a source must stay text.
+_WEB_URL = re.compile(r"^https?://\S+$", re.IGNORECASE)
+_EMAIL = re.compile(r"^[^@\s:/]+@[^@\s:/]+\.[^@\s:/]+$")
+
+
+@dataclass(frozen=True, slots=True)
+class WeekLink:
+    """One week as listed elsewhere: its labels, item count and link from the current page."""
+
+    week: IsoWeek
+    label: str
+    range: str
+    count: int
+    href: str
+
+
+@dataclass(frozen=True, slots=True)
+class TopicLink:
+    """One topic as listed in navigation: label, item count, links to its page and feed."""
+
+    key: str
+    label: str
+    count: int
+    href: str
+    feed: str
+
+
+@dataclass(frozen=True, slots=True)
+class WeekGroup:
+    """A topic page's articles of one week."""
+
+    link: WeekLink
+    articles: tuple[Article, ...]
+
+
+def render_archive(
+    issues: Sequence[Issue], cfg: Config, env: jinja2.Environment, l10n: L10n
+) -> dict[str, bytes]:
+    """Return {'index.html': ..., 'weeks/<week>.html' for every issue, 'topics/<topic>.html'
+    for every topic in cfg.rules.order that has articles}."""
+    return _Archive(issues, cfg, env, l10n).render()
+
+
+def article_href(article: Article) -> str | None:
+    """Return the web address an article's title links to, or None if it has none."""
+    for url in article.urls:
+        if _WEB_URL.match(url):
+            return url
+    return None
+
+
+def contact_href(contact: str) -> str | None:
+    """Return a link for the Impressum's contact: mailto: for an address, or a web URL."""
+    if _EMAIL.match(contact):
+        return f"mailto:{contact}"
+    return contact if _WEB_URL.match(contact) else None
+
+
+class _Archive:
+    def __init__(
+        self, issues: Sequence[Issue], cfg: Config, env: jinja2.Environment, l10n: L10n
+    ) -> None:
+        # Sorted again so the output depends on the weeks only, not on how the caller ordered.
+        self.issues = sorted(issues, key=lambda issue: issue.week)
+        self.cfg = cfg
+        self.env = env
+        self.l10n = l10n
+        self.strings = _STRINGS.get(l10n.language, _STRINGS["en"])
+        counts: dict[str, int] = {}
+        for issue in self.issues:
+            for section in issue.sections:
+                counts[section.topic] = counts.get(section.topic, 0) + len(section.articles)
+        self.topics = [(key, counts[key]) for key in cfg.rules.order if counts.get(key)]
+
+    def render(self) -> dict[str, bytes]:
+        files = {paths.INDEX: self.index()}
+        for i, issue in enumerate(self.issues):
+            before = self.issues[i - 1] if i > 0 else None
+            after = self.issues[i + 1] if i + 1 < len(self.issues) else None
+            files[paths.week_page(issue.week)] = self.week(issue, before, after)
+        for key, _count in self.topics:
+            files[paths.topic_page(key)] = self.topic(key)
+        return files
+
+    def index(self) -> bytes:
+        page = paths.INDEX
+        newest_first = [self.week_link(page, issue) for issue in reversed(self.issues)]
+        years = [
+            (year, list(links))
+            for year, links in groupby(newest_first, key=lambda link: link.week.year)
+        ]
+        return self.page(
+            "web/index.html.j2",
+            page,
+            years=years,
+            latest=newest_first[0] if newest_first else None,
+            total=sum(issue.count for issue in self.issues),
+        )
+
+    def week(self, issue: Issue, before: Issue | None, after: Issue | None) -> bytes:
+        page = paths.week_page(issue.week)
+        return self.page(
+            "web/week.html.j2",
+            page,
+            issue=issue,
+            this=self.week_link(page, issue),
+            previous=self.week_link(page, before) if before else None,
+            next=self.week_link(page, after) if after else None,
+            topic_hrefs={
+                key: paths.relative(page, paths.topic_page(key)) for key, _ in self.topics
+            },
+        )
+
+    def topic(self, key: str) -> bytes:
+        page = paths.topic_page(key)
+        groups = [
+            WeekGroup(self.week_link(page, issue, anchor=key), section.articles)
+            for issue in reversed(self.issues)
+            for section in issue.sections
+            if section.topic == key
+        ]
+        current = next(link for link in self.topic_links(page) if link.key == key)
+        return self.page("web/topic.html.j2", page, topic=current, groups=groups, current_topic=key)
+
+    def week_link(self, page: str, issue: Issue, anchor: str = "") -> WeekLink:
+        href = paths.relative(page, paths.week_page(issue.week))
+        return WeekLink(
+            week=issue.week,
+            label=self.l10n.week_label(issue.week),
+            range=self.l10n.week_range(issue.week),
+            count=issue.count,
+            href=f"{href}#{anchor}" if anchor else href,
+        )
+
+    def topic_links(self, page: str) -> list[TopicLink]:
+        return [
+            TopicLink(
+                key=key,
+                label=self.cfg.rules.label(key),
+                count=count,
+                href=paths.relative(page, paths.topic_page(key)),
+                feed=paths.relative(page, paths.topic_feed(key)),
+            )
+            for key, count in self.topics
+        ]
+
+    def page(self, template: str, page: str, **context: Any) -> bytes:
+        context.setdefault("current_topic", None)
+        link: Callable[[str], str] = partial(paths.relative, page)
+        html = render_template(
+            self.env,
+            template,
+            page=page,
+            site=self.cfg.site,
+            impressum=self.cfg.impressum,
+            contact_href=contact_href(self.cfg.impressum.contact),
+            l10n=self.l10n,
+            t=self.strings,
+            home=link(paths.INDEX),
+            feed=link(paths.FEED),
+            topics=self.topic_links(page),
+            article_href=article_href,
+            **context,
+        )
+        return html.encode("utf-8")

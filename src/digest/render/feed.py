@@ -1,0 +1,192 @@
+"""Atom feeds: feed.atom (one entry per weekly issue) and topics/<topic>.atom (one per article).
+
+feedgen 1.0.0 quirks this module works around (DESIGN.md section 8):
+
+- FeedGenerator and FeedEntry default `updated` to now(): every feed and entry gets it from the
+  data, and an empty feed a fixed time (site.since), so the same input gives the same bytes.
+- add_entry() prepends by default: entries are added with order="append", newest first.
+- An entry's <link> loses rel/type/hreflang (issue #135: the loop variable shadows the dict),
+  so each entry carries exactly one link, which Atom reads as rel="alternate".
+- Feed-level links keep their attributes; language() puts xml:lang on <feed>.
+- lxml refuses text with XML-invalid characters (control codes): they are dropped first.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from datetime import date, datetime, time
+from zoneinfo import ZoneInfo
+
+import jinja2
+from feedgen.entry import FeedEntry
+from feedgen.feed import FeedGenerator
+
+from .. import __version__
+from ..config import Config
+from ..grouping import sort_key
+from ..l10n import L10n
+from ..models import Article, Issue
+from . import paths
+from .environment import render_template
+
+ATOM_TYPE = "application/atom+xml"
+HTML_TYPE = "text/html"
+ISSUE_TEMPLATE = "feed/issue.html.j2"
+
+# Characters XML 1.0 does not allow (lxml raises ValueError on them).
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+# Only plain web addresses become links; anything else (javascript:, data:) stays text.
+_WEB_URL = re.compile(r"^https?://[^\s<>\"'`]+$", re.IGNORECASE)
+
+
+def render_feeds(
+    issues: Sequence[Issue], cfg: Config, env: jinja2.Environment, l10n: L10n
+) -> dict[str, bytes]:
+    """Return {'feed.atom': ..., 'topics/<topic>.atom': ... for every topic in cfg.rules.order}."""
+    recent = newest_issues(issues, cfg.feeds.weeks)
+    feeds = {paths.FEED: _issue_feed(recent, cfg, env, l10n)}
+    for topic in cfg.rules.order:
+        feeds[paths.topic_feed(topic)] = _topic_feed(topic, recent, cfg, l10n)
+    return feeds
+
+
+def newest_issues(issues: Sequence[Issue], weeks: int) -> list[Issue]:
+    """Return the newest `weeks` issues, newest first."""
+    ordered = sorted(issues, key=lambda issue: issue.week)
+    return list(reversed(ordered[-weeks:])) if weeks > 0 else []
+
+
+def tag_uri(cfg: Config, specific: str) -> str:
+    """Return the permanent RFC 4151 id 'tag:<domain>,<since>:digest/<specific>'."""
+    suffix = f"/{specific}" if specific else ""
+    return f"tag:{cfg.site.domain},{cfg.site.since}:digest{suffix}"
+
+
+def web_url(url: str | None) -> str | None:
+    """Return `url` if it is a plain http(s) address that may become a link, else None."""
+    return url if url and _WEB_URL.match(url) else None
+
+
+def _midnight(day: date, tz: ZoneInfo) -> datetime:
+    """The start of `day` in the site's time zone: a date's 'updated' time (aware)."""
+    return datetime.combine(day, time(0), tzinfo=tz)
+
+
+def _xml(text: str) -> str:
+    return _NOT_XML.sub("", text)
+
+
+def _week_url(cfg: Config, issue: Issue) -> str:
+    return paths.absolute(cfg.site.base_url, paths.week_page(issue.week))
+
+
+def _new_feed(
+    cfg: Config, l10n: L10n, *, specific: str, title: str, subtitle: str, path: str
+) -> FeedGenerator:
+    fg = FeedGenerator()
+    fg.id(tag_uri(cfg, specific))
+    fg.title(_xml(title))
+    fg.subtitle(_xml(subtitle))
+    # RFC 4287 4.1.1: a feed needs an author unless every entry has one; ours never do.
+    author = {"name": _xml(cfg.feeds.author_name or cfg.site.title)}
+    if "@" in cfg.feeds.author_email:
+        author["email"] = _xml(cfg.feeds.author_email)
+    fg.author(author)
+    fg.link(href=paths.absolute(cfg.site.base_url, path), rel="self", type=ATOM_TYPE)
+    fg.link(href=paths.absolute(cfg.site.base_url, paths.INDEX), rel="alternate", type=HTML_TYPE)
+    fg.language(l10n.bcp47)
+    # The default names feedgen's home page; name the program that decided the content.
+    fg.generator("digest", version=__version__)
+    return fg
+
+
+def _finish(fg: FeedGenerator, entries: Sequence[FeedEntry], cfg: Config) -> bytes:
+    """Add the entries in the given order and serialise; `updated` is the newest entry's."""
+    # An empty feed has no data to date it: a fixed time keeps rebuilds byte-identical.
+    fixed = _midnight(date.fromisoformat(cfg.site.since), cfg.site.tz)
+    fg.updated(max((entry.updated() for entry in entries), default=fixed))
+    for entry in entries:
+        fg.add_entry(entry, order="append")
+    data: bytes = fg.atom_str(pretty=True, encoding="UTF-8", xml_declaration=True)
+    return data
+
+
+def _issue_feed(recent: Sequence[Issue], cfg: Config, env: jinja2.Environment, l10n: L10n) -> bytes:
+    labels = [cfg.rules.label(topic) for topic in cfg.rules.order]
+    fg = _new_feed(
+        cfg,
+        l10n,
+        specific="feed",
+        title=cfg.site.title,
+        subtitle=f"{l10n.text('topics')}: {', '.join(labels)}",
+        path=paths.FEED,
+    )
+    return _finish(fg, [_issue_entry(issue, cfg, env, l10n) for issue in recent], cfg)
+
+
+def _issue_entry(issue: Issue, cfg: Config, env: jinja2.Environment, l10n: L10n) -> FeedEntry:
+    week_url = _week_url(cfg, issue)
+    html = render_template(
+        env, ISSUE_TEMPLATE, issue=issue, l10n=l10n, week_url=week_url, web_url=web_url
+    )
+    entry = FeedEntry()
+    entry.id(tag_uri(cfg, str(issue.week)))
+    entry.title(
+        _xml(
+            l10n.text(
+                "digest_title", title=cfg.site.title, week=issue.week.week, year=issue.week.year
+            )
+        )
+    )
+    entry.updated(_midnight(issue.latest, cfg.site.tz))
+    entry.link(href=week_url)  # the only link: feedgen drops rel/type on entry links
+    week_of = l10n.text("week_of", range=l10n.week_range(issue.week))
+    entry.summary(_xml(f"{week_of}: {l10n.items(issue.count)}"), type="text")
+    # type="html": the fragment travels escaped as text, never as CDATA.
+    entry.content(_xml(html), type="html")
+    for section in issue.sections:
+        entry.category(term=section.topic, label=_xml(section.label))
+    return entry
+
+
+def _topic_feed(topic: str, recent: Sequence[Issue], cfg: Config, l10n: L10n) -> bytes:
+    label = cfg.rules.label(topic)
+    fg = _new_feed(
+        cfg,
+        l10n,
+        specific=f"feed/{topic}",
+        title=f"{cfg.site.title} – {label}",
+        subtitle=f"{l10n.text('topics')}: {label}",
+        path=paths.topic_feed(topic),
+    )
+    found = [
+        (article, issue)
+        for issue in recent
+        for section in issue.sections
+        if section.topic == topic
+        for article in section.articles
+    ]
+    # Newest day first; within a day by title, then id, so the order never depends on input.
+    found.sort(key=lambda pair: sort_key(pair[0]))
+    found.sort(key=lambda pair: pair[0].date or pair[1].latest, reverse=True)
+    entries = [_article_entry(article, issue, topic, label, cfg) for article, issue in found]
+    return _finish(fg, entries, cfg)
+
+
+def _article_entry(
+    article: Article, issue: Issue, topic: str, label: str, cfg: Config
+) -> FeedEntry:
+    entry = FeedEntry()
+    entry.id(tag_uri(cfg, f"article/{article.id}"))
+    title = f"{article.kicker}: {article.title}" if article.kicker else article.title
+    entry.title(_xml(title))
+    moment = _midnight(article.date or issue.latest, cfg.site.tz)
+    entry.updated(moment)
+    entry.published(moment)
+    url = web_url(article.urls[0] if article.urls else None)
+    entry.link(href=url or _week_url(cfg, issue))
+    if article.summary:
+        entry.summary(_xml(article.summary), type="text")
+    entry.category(term=topic, label=_xml(label))
+    return entry

@@ -1,0 +1,231 @@
+"""The weekly email: content, size budget, plain text, .eml headers, escaping, errors."""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import re
+import shutil
+from dataclasses import replace
+from datetime import date, datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from digest.config import Config
+from digest.delivery.message import build_message, encode_body
+from digest.errors import RenderError
+from digest.l10n import L10n
+from digest.render.email import TOKEN_PLACEHOLDER, render_email, shorten
+from digest.render.environment import make_environment
+from digest.weeks import IsoWeek
+
+from .issues import article, make_issue, week_of_articles
+
+BERLIN = ZoneInfo("Europe/Berlin")
+
+
+def _issue(cfg: Config, articles: list | None = None):  # type: ignore[no-untyped-def,type-arg]
+    items = articles or [
+        article(
+            "Smarte Städtepartnerschaft",
+            date(2019, 9, 17),
+            "partnerships",
+            kicker="Heidelberg / Palo Alto",
+            keywords=("Politik", "Heidelberg"),
+        ),
+        article(
+            "Smart-City-Kongress in Stuttgart",
+            date(2019, 9, 18),
+            "congresses",
+            kicker="Kaiserslautern",
+            url=None,
+        ),
+        article("Neue Strategie", date(2019, 9, 16), "policy", lead=None, kind="teaser"),
+        article("Radarsensoren", date(2019, 9, 22), "other", kicker=None),
+    ]
+    return make_issue("2019-W38", items, cfg.rules)
+
+
+def _render(cfg: Config, articles: list | None = None):  # type: ignore[no-untyped-def,type-arg]
+    return render_email(_issue(cfg, articles), cfg, make_environment(cfg.templates), L10n("de_DE"))
+
+
+def test_email_content(repo_config: Config) -> None:
+    out = _render(repo_config)
+    assert out.subject == "Wochenrückblick KW 38/2019"
+    html = out.html
+    assert html.startswith("<!doctype html>") and '<html lang="de"' in html
+    for text in (
+        "Wochenrückblick KW 38/2019",
+        "16.–22. September 2019",
+        "Dienstag, 17. September 2019",
+        "Partnerschaften &amp; Kooperationen",
+        "Heidelberg / Palo Alto",
+        "Politik, Heidelberg",
+        "Inhalt",
+        "Impressum",
+        "Erika Mustermann",
+        "Abmelden",
+        "Einstellungen",
+        "Im Browser lesen",
+    ):
+        assert text in html, text
+    order = [html.index(f'id="{t}"') for t in ("partnerships", "congresses", "policy", "other")]
+    assert order == sorted(order)
+    assert "(1 Meldung)" in html
+    assert "https://digest.example.de/weeks/2019-W38.html" in html
+    assert f"https://digest.example.de/abmelden/{TOKEN_PLACEHOLDER}" in html
+    assert '<a href="https://www.example.de/meldung">Smarte Städtepartnerschaft</a>' in html
+    assert ">Smart-City-Kongress in Stuttgart<" in html  # no URL: not linked
+    assert "Ein Satz als Vorspann." in html
+
+
+def test_email_is_private_by_default(repo_config: Config) -> None:
+    html = _render(repo_config).html
+    assert "fonts.googleapis" not in html and "@import" not in html
+    assert not re.search(r"<img\b", html)  # no remote images, no tracking pixel
+    assert '<meta name="color-scheme" content="light dark"' in html
+    assert "prefers-color-scheme: dark" in html
+
+
+def test_preheader_is_one_honest_sentence(repo_config: Config) -> None:
+    out = _render(repo_config)
+    match = re.search(r'<div style="display:none[^>]*>([^<]+)', out.html)
+    assert match, "no preheader"
+    assert match.group(1).strip().startswith("4 Meldungen aus der KW 38/2019")
+
+
+def test_forty_items_fit_the_budget(repo_config: Config) -> None:
+    items = week_of_articles("2019-W38", 40, repo_config.rules)
+    out = _render(repo_config, items)
+    assert out.budget == "full"
+    assert len(out.html.encode()) <= 90_000
+
+
+def test_big_week_degrades_gracefully(repo_config: Config) -> None:
+    items = week_of_articles("2019-W38", 300, repo_config.rules, lead_chars=600)
+    out = _render(repo_config, items)
+    assert out.budget.startswith("capped")
+    assert len(out.html.encode()) <= 90_000
+    assert "… und " in out.html and "weitere Meldungen" in out.html
+    assert "weeks/2019-W38.html#partnerships" in out.html
+    # The footer survives, inside the budget.
+    assert "Abmelden" in out.html and "Impressum" in out.html
+    medium = week_of_articles("2019-W38", 120, repo_config.rules, lead_chars=600)
+    assert _render(repo_config, medium).budget == "short"
+    # The cap is the largest that fits: one more item per section would not.
+    cap = int(out.budget.split()[1])
+    assert cap >= 20
+
+
+def test_plain_text_part(repo_config: Config) -> None:
+    text = _render(repo_config).text
+    assert text.startswith("Wochenrückblick KW 38/2019\n16.–22. September 2019\n")
+    assert "== PARTNERSCHAFTEN & KOOPERATIONEN (1 Meldung) ==" in text
+    assert "Heidelberg / Palo Alto: Smarte Städtepartnerschaft [1]" in text
+    assert "[1] https://www.example.de/meldung" in text
+    assert f"Abmelden: https://digest.example.de/abmelden/{TOKEN_PLACEHOLDER}" in text
+    assert "Impressum: Stadt Musterstadt" in text
+    assert "<" not in text.replace("<KI>", "")
+    assert max(len(line) for line in text.splitlines()) <= 100
+
+
+def test_markup_in_article_text_is_escaped(repo_config: Config) -> None:
+    evil = article(
+        "<script>alert(1)</script> & „Zitat“ <KI>",
+        date(2019, 9, 17),
+        "policy",
+        kicker='Ulm & "Neu-Ulm"',
+        lead="Vorspann mit <b>fett</b> & Co.",
+    )
+    out = _render(repo_config, [evil])
+    assert "<script>" not in out.html and "<b>fett" not in out.html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; „Zitat“ &lt;KI&gt;" in out.html
+    assert "&lt;b&gt;fett&lt;/b&gt; &amp; Co." in out.html
+    assert "<script>alert(1)</script> & „Zitat“ <KI>" in out.text  # plain text stays literal
+
+
+def test_shorten_cuts_at_a_word() -> None:
+    assert shorten("Eins zwei drei vier", 12) == "Eins zwei…"
+    assert shorten("kurz", 12) == "kurz"
+    assert shorten(None, 12) is None
+
+
+def test_eml_headers_and_structure(repo_config: Config) -> None:
+    out = _render(repo_config)
+    raw = build_message(
+        cfg=repo_config,
+        week=IsoWeek(2019, 38),
+        subject=out.subject,
+        body=encode_body(out.text, out.html),
+        recipient=("Vorschau Müller", "v@example.de"),
+        token=TOKEN_PLACEHOLDER,
+        sent=datetime(2019, 9, 23, 7, 0, tzinfo=BERLIN),
+    )
+    assert all(b < 128 for b in raw), "not 7-bit clean"
+    assert b"\r\n" in raw and max(len(line) for line in raw.split(b"\r\n")) <= 998
+    assert re.search(rb"^Subject: =\?utf-8\?", raw, re.M), "subject not RFC 2047 encoded"
+    msg = email.message_from_bytes(raw, policy=email.policy.default)
+    assert msg["Subject"] == "Wochenrückblick KW 38/2019"
+    assert msg.get_content_type() == "multipart/alternative"
+    parts = list(msg.iter_parts())
+    assert [p.get_content_type() for p in parts] == ["text/plain", "text/html"]
+    assert {p["Content-Transfer-Encoding"] for p in parts} == {"quoted-printable"}
+    assert parts[0].get_content().replace("\r\n", "\n") == out.text
+    assert parts[1].get_content().replace("\r\n", "\n") == out.html
+    assert msg["To"].addresses[0].display_name == "Vorschau Müller"
+    assert msg["From"].addresses[0].addr_spec == "newsletter@digest.example.de"
+    assert msg["Reply-To"] == "redaktion@digest.example.de"
+    assert msg["Date"] == "Mon, 23 Sep 2019 07:00:00 +0200"
+    assert re.fullmatch(r"<digest\.2019-W38\.[0-9a-f]{16}@digest\.example\.de>", msg["Message-ID"])
+    assert msg["List-Id"].endswith("<wochenrueckblick.digest.example.de>")
+    assert msg["List-Unsubscribe"] == (
+        f"<https://digest.example.de/abmelden/{TOKEN_PLACEHOLDER}>, "
+        f"<mailto:abmelden@digest.example.de?subject=abmelden%20{TOKEN_PLACEHOLDER}>"
+    )
+    assert msg["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+
+
+def test_template_syntax_error_names_file_and_line(repo_config: Config, tmp_path: Path) -> None:
+    cfg = _copy_templates(repo_config, tmp_path)
+    path = cfg.templates / "email" / "digest.txt.j2"
+    lines = path.read_text("utf-8").splitlines()
+    lines[4] = "{% for x in %}"
+    path.write_text("\n".join(lines), "utf-8")
+    with pytest.raises(RenderError, match=r"digest\.txt\.j2:5: syntax error"):
+        _render(cfg)
+
+
+def test_undefined_variable_names_file_and_line(repo_config: Config, tmp_path: Path) -> None:
+    cfg = _copy_templates(repo_config, tmp_path)
+    path = cfg.templates / "email" / "digest.txt.j2"
+    text = path.read_text("utf-8").replace("{{ view.subject }}", "{{ view.subjekt }}", 1)
+    path.write_text(text, "utf-8")
+    line = next(i for i, t in enumerate(text.splitlines(), 1) if "view.subjekt" in t)
+    with pytest.raises(RenderError, match=rf"digest\.txt\.j2:{line}: .*subjekt"):
+        _render(cfg)
+
+
+def test_mjml_rejected_markup_is_a_clear_error(repo_config: Config, tmp_path: Path) -> None:
+    cfg = _copy_templates(repo_config, tmp_path)
+    path = cfg.templates / "email" / "digest.mjml.j2"
+    path.write_text(path.read_text("utf-8").replace("</mj-body>", "", 1), "utf-8")
+    with pytest.raises(RenderError, match="MJML rejected"):
+        _render(cfg)
+
+
+def _copy_templates(cfg: Config, tmp_path: Path) -> Config:
+    shutil.copytree(cfg.templates, tmp_path / "templates")
+    return replace(cfg, templates=tmp_path / "templates")
+
+
+def test_wrap_filter() -> None:
+    from digest.render.environment import wrap
+
+    text = "Ein langer Satz " * 10
+    lines = wrap(text.strip(), 30).splitlines()
+    assert all(len(line) <= 30 for line in lines)
+    assert " ".join(lines) == text.strip()
+    assert wrap("x" * 50, 10) == "x" * 50  # long words are not broken (URLs stay whole)
