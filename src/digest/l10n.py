@@ -39,6 +39,14 @@ _STRINGS: dict[str, dict[str, str]] = {
         "why": "Sie erhalten diesen Newsletter, weil Sie ihn abonniert haben.",
         "feed": "Atom-Feed",
         "week_of": "Woche vom {range}",
+        "previous": "Vorherige Ausgabe",
+        "next": "Nächste Ausgabe",
+        "contact": "Kontakt",
+        "latest": "Neueste Ausgabe",
+        "topic_all": "Alle Meldungen zum Thema",
+        "topic_feed": "Atom-Feed zum Thema",
+        "no_issues": "Noch keine Ausgaben.",
+        "pages": "Seiten",
     },
     "en": {
         "week_label": "Week {week}/{year}",
@@ -61,6 +69,14 @@ _STRINGS: dict[str, dict[str, str]] = {
         "why": "You receive this newsletter because you subscribed to it.",
         "feed": "Atom feed",
         "week_of": "Week of {range}",
+        "previous": "Previous issue",
+        "next": "Next issue",
+        "contact": "Contact",
+        "latest": "Latest issue",
+        "topic_all": "All items on this topic",
+        "topic_feed": "Atom feed for this topic",
+        "no_issues": "No issues yet.",
+        "pages": "Pages",
     },
 }
 _ITEMS: dict[str, dict[str, str]] = {
@@ -83,6 +99,11 @@ class L10n:
     def bcp47(self) -> str:
         """The locale as a BCP 47 tag for xml:lang and <html lang>: 'de-DE', not 'de_DE'."""
         return "-".join(p for p in (self.locale.language, self.locale.territory) if p)
+
+    @property
+    def strings(self) -> dict[str, str]:
+        """All interface strings of this locale's language, for templates."""
+        return self._strings
 
     def text(self, key: str, **values: object) -> str:
         """Return an interface string, with `values` filled in."""

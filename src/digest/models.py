@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Literal
 
+from .normalise import is_web_url
 from .weeks import IsoWeek
 
 Kind = Literal["main", "teaser"]
@@ -99,6 +100,11 @@ class Article(_Compact):
     @property
     def iso_week(self) -> IsoWeek | None:
         return IsoWeek.of(self.date) if self.date else None
+
+    @property
+    def link(self) -> str | None:
+        """The first http(s) address of the article: what its title links to, if anything."""
+        return next((url for url in self.urls if is_web_url(url)), None)
 
     @property
     def topic(self) -> str:

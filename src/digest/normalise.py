@@ -137,6 +137,15 @@ def is_url(line: str) -> bool:
     return " " not in line and bool(_URL_RE.match(line))
 
 
+_WEB_URL = re.compile(r"^https?://[^\s<>\"'`]+$", re.IGNORECASE)
+
+
+def is_web_url(text: str) -> bool:
+    """Tell whether `text` is a plain http(s) address, the only kind that may become a link
+    (a javascript: or data: URL from a source must stay text)."""
+    return bool(_WEB_URL.match(text))
+
+
 def normalise_url(line: str) -> str:
     """Give a bare host like 'www.x.de' the https scheme; leave full URLs as they are."""
     if re.match(r"^https?://", line, re.IGNORECASE):

@@ -19,36 +19,11 @@ import jinja2
 from ..config import Config
 from ..l10n import L10n
 from ..models import Article, Issue
+from ..normalise import is_web_url
 from ..weeks import IsoWeek
 from . import paths
 from .environment import render_template
 
-# Interface strings only the archive uses. l10n.py has no keys for them; they live here until
-# they move there. A locale uses its language's table, else English (as in l10n.py).
-_STRINGS: dict[str, dict[str, str]] = {
-    "de": {
-        "previous": "Vorherige Ausgabe",
-        "next": "Nächste Ausgabe",
-        "contact": "Kontakt",
-        "latest": "Neueste Ausgabe",
-        "topic_all": "Alle Meldungen zum Thema",
-        "topic_feed": "Atom-Feed zum Thema",
-        "no_issues": "Noch keine Ausgaben.",
-        "pages": "Seiten",
-    },
-    "en": {
-        "previous": "Previous issue",
-        "next": "Next issue",
-        "contact": "Contact",
-        "latest": "Latest issue",
-        "topic_all": "All items on this topic",
-        "topic_feed": "Atom feed for this topic",
-        "no_issues": "No issues yet.",
-        "pages": "Pages",
-    },
-}
-# Only web addresses become links: a javascript: or data: URL in a source must stay text.
-_WEB_URL = re.compile(r"^https?://\S+$", re.IGNORECASE)
 _EMAIL = re.compile(r"^[^@\s:/]+@[^@\s:/]+\.[^@\s:/]+$")
 
 
@@ -92,17 +67,14 @@ def render_archive(
 
 def article_href(article: Article) -> str | None:
     """Return the web address an article's title links to, or None if it has none."""
-    for url in article.urls:
-        if _WEB_URL.match(url):
-            return url
-    return None
+    return article.link
 
 
 def contact_href(contact: str) -> str | None:
     """Return a link for the Impressum's contact: mailto: for an address, or a web URL."""
     if _EMAIL.match(contact):
         return f"mailto:{contact}"
-    return contact if _WEB_URL.match(contact) else None
+    return contact if is_web_url(contact) else None
 
 
 class _Archive:
@@ -114,7 +86,7 @@ class _Archive:
         self.cfg = cfg
         self.env = env
         self.l10n = l10n
-        self.strings = _STRINGS.get(l10n.language, _STRINGS["en"])
+        self.strings = l10n.strings
         counts: dict[str, int] = {}
         for issue in self.issues:
             for section in issue.sections:

@@ -123,7 +123,7 @@ def _view(issue: Issue, cfg: Config, l10n: L10n, chars: int, cap: int | None) ->
         shown = section.articles if cap is None else section.articles[:cap]
         items = []
         for article in shown:
-            link = article.urls[0] if article.urls else None
+            link = article.link
             ref = None
             if link:
                 ref = len(links) + 1

@@ -27,6 +27,7 @@ from ..config import Config
 from ..grouping import sort_key
 from ..l10n import L10n
 from ..models import Article, Issue
+from ..normalise import is_web_url
 from . import paths
 from .environment import render_template
 
@@ -36,8 +37,6 @@ ISSUE_TEMPLATE = "feed/issue.html.j2"
 
 # Characters XML 1.0 does not allow (lxml raises ValueError on them).
 _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
-# Only plain web addresses become links; anything else (javascript:, data:) stays text.
-_WEB_URL = re.compile(r"^https?://[^\s<>\"'`]+$", re.IGNORECASE)
 
 
 def render_feeds(
@@ -65,7 +64,7 @@ def tag_uri(cfg: Config, specific: str) -> str:
 
 def web_url(url: str | None) -> str | None:
     """Return `url` if it is a plain http(s) address that may become a link, else None."""
-    return url if url and _WEB_URL.match(url) else None
+    return url if url and is_web_url(url) else None
 
 
 def _midnight(day: date, tz: ZoneInfo) -> datetime:
