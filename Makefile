@@ -12,7 +12,7 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-## run: ingest the built-in sample corpus (config.toml) and build the digest
+## run: ingest the built-in sample corpus (config.toml) and render public/
 run: $(STAMP)
 	$(BIN)/digest --config config.toml build
 
@@ -27,9 +27,10 @@ lint: $(STAMP)
 	$(BIN)/ruff check src tests bench
 	$(BIN)/mypy
 
-## bench: ingest/classify throughput on a synthetic archive
+## bench: ingest/classify throughput and per-week rendering cost, on synthetic data
 bench: $(STAMP)
 	$(BIN)/python bench/ingest_bench.py
+	$(BIN)/python bench/render_bench.py
 
 clean:
 	rm -rf $(VENV) var public .pytest_cache .mypy_cache .ruff_cache
