@@ -86,10 +86,6 @@ class Config:
     templates: Path
     out: Path
 
-    def where(self, key: str, line: int | None) -> str:
-        """Return 'config.toml:12: key' for messages about a key."""
-        return f"{self.path}:{line}: {key}" if line else f"{self.path}: {key}"
-
 
 def load_config(path: Path) -> Config:
     """Load and validate config.toml; raise ConfigError naming the key on any mistake."""

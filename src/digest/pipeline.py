@@ -49,7 +49,6 @@ class IngestSummary:
     updated: int = 0
     duplicate: int = 0
     undated: int = 0
-    reclassified: int = 0
     problems: list[Problem] = field(default_factory=list)
     weeks: list[tuple[str, int]] = field(default_factory=list)
     total: int = 0
@@ -71,14 +70,11 @@ def open_store(cfg: Config, classifier: Classifier | None = None) -> Store:
     return store
 
 
-def _reclassify_if_rules_changed(store: Store, classifier: Classifier) -> int:
+def _reclassify_if_rules_changed(store: Store, classifier: Classifier) -> None:
     fingerprint = hashlib.sha256(classifier.rules.fingerprint().encode()).hexdigest()
-    if store.get_meta(_RULES_KEY) == fingerprint:
-        return 0
-    articles = store.articles()
-    store.set_classifications((a.id, classifier.classify(a)) for a in articles)
-    store.set_meta(_RULES_KEY, fingerprint)
-    return len(articles)
+    if store.get_meta(_RULES_KEY) != fingerprint:
+        store.set_classifications((a.id, classifier.classify(a)) for a in store.articles())
+        store.set_meta(_RULES_KEY, fingerprint)
 
 
 def collect_inputs(cfg: Config, paths: Sequence[Path] | None) -> tuple[list[Path], list[Problem]]:
@@ -140,7 +136,7 @@ def ingest(
         existing = store.get_many(sorted({a.id for a in incoming}))
         pending: dict[str, Article] = {}
         rewrite: set[str] = set()  # new or changed content: write the article
-        incoming_set = IdentitySet(incoming)
+        merged_ids: set[str] = set()  # combined from two versions: classify again
         for article in incoming:
             before = pending.get(article.id) or existing.get(article.id)
             if before is None:
@@ -149,6 +145,7 @@ def ingest(
                 rewrite.add(article.id)
             else:
                 merged = merge(before, article)
+                merged_ids.add(article.id)
                 if same_content(before, merged):
                     summary.duplicate += 1
                 else:
@@ -157,7 +154,7 @@ def ingest(
             pending[article.id] = merged
         # Articles arrive classified; only a merge of two versions needs a fresh look.
         store.put(
-            pending[i] if pending[i] in incoming_set else _classified(classifier, pending[i])
+            _classified(classifier, pending[i]) if i in merged_ids else pending[i]
             for i in sorted(rewrite)
         )
         store.add_sources(a for i, a in pending.items() if i not in rewrite)
@@ -200,16 +197,6 @@ def _read_all(files: Sequence[Path], base: Path, classifier: Classifier) -> Iter
     classifier.warm_up()
     with mp.get_context("fork").Pool(min(cores or 2, 8)) as pool:
         yield from pool.imap(_read_one, files, chunksize=16)
-
-
-class IdentitySet:
-    """Membership by object identity (articles compare by value, which is slower here)."""
-
-    def __init__(self, items: Sequence[object]) -> None:
-        self._ids = {id(item) for item in items}
-
-    def __contains__(self, item: object) -> bool:
-        return id(item) in self._ids
 
 
 def merge(kept: Article, other: Article) -> Article:

@@ -65,11 +65,6 @@ def render_archive(
     return _Archive(issues, cfg, env, l10n).render()
 
 
-def article_href(article: Article) -> str | None:
-    """Return the web address an article's title links to, or None if it has none."""
-    return article.link
-
-
 def contact_href(contact: str) -> str | None:
     """Return a link for the Impressum's contact: mailto: for an address, or a web URL."""
     if _EMAIL.match(contact):
@@ -180,7 +175,6 @@ class _Archive:
             home=link(paths.INDEX),
             feed=link(paths.FEED),
             topics=self.topic_links(page),
-            article_href=article_href,
             **context,
         )
         return html.encode("utf-8")

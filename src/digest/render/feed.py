@@ -27,7 +27,6 @@ from ..config import Config
 from ..grouping import sort_key
 from ..l10n import L10n
 from ..models import Article, Issue
-from ..normalise import is_web_url
 from . import paths
 from .environment import render_template
 
@@ -60,11 +59,6 @@ def tag_uri(cfg: Config, specific: str) -> str:
     """Return the permanent RFC 4151 id 'tag:<domain>,<since>:digest/<specific>'."""
     suffix = f"/{specific}" if specific else ""
     return f"tag:{cfg.site.domain},{cfg.site.since}:digest{suffix}"
-
-
-def web_url(url: str | None) -> str | None:
-    """Return `url` if it is a plain http(s) address that may become a link, else None."""
-    return url if url and is_web_url(url) else None
 
 
 def _midnight(day: date, tz: ZoneInfo) -> datetime:
@@ -126,9 +120,7 @@ def _issue_feed(recent: Sequence[Issue], cfg: Config, env: jinja2.Environment, l
 
 def _issue_entry(issue: Issue, cfg: Config, env: jinja2.Environment, l10n: L10n) -> FeedEntry:
     week_url = _week_url(cfg, issue)
-    html = render_template(
-        env, ISSUE_TEMPLATE, issue=issue, l10n=l10n, week_url=week_url, web_url=web_url
-    )
+    html = render_template(env, ISSUE_TEMPLATE, issue=issue, l10n=l10n, week_url=week_url)
     entry = FeedEntry()
     entry.id(tag_uri(cfg, str(issue.week)))
     entry.title(
@@ -183,8 +175,7 @@ def _article_entry(
     moment = _midnight(article.date or issue.latest, cfg.site.tz)
     entry.updated(moment)
     entry.published(moment)
-    url = web_url(article.urls[0] if article.urls else None)
-    entry.link(href=url or _week_url(cfg, issue))
+    entry.link(href=article.link or _week_url(cfg, issue))
     if article.summary:
         entry.summary(_xml(article.summary), type="text")
     entry.category(term=topic, label=_xml(label))
