@@ -15,6 +15,14 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from babel import Locale, UnknownLocaleError
 
 from .classify import FIELDS, TIER_WEIGHTS, Rules, Term, Topic
+from .config_delivery import (
+    ConsentConfig,
+    DeliveryConfig,
+    SubscribeConfig,
+    read_consent,
+    read_delivery,
+    read_subscribe,
+)
 from .errors import ConfigError
 from .models import OTHER
 
@@ -85,6 +93,14 @@ class Config:
     feeds: FeedConfig
     templates: Path
     out: Path
+    subscribe: SubscribeConfig
+    consent: ConsentConfig
+    delivery: DeliveryConfig
+
+    @property
+    def topic_keys(self) -> tuple[str, ...]:
+        """Every topic a subscriber can choose, in digest order: the rules' topics, then other."""
+        return self.rules.order
 
 
 def load_config(path: Path) -> Config:
@@ -170,6 +186,11 @@ class _Reader:
                 "impressum",
                 "feeds",
                 "render",
+                "subscribe",
+                "consent",
+                "delivery",
+                "smtp",
+                "dkim",
             },
         )
         site_t = self.take(data, "", "site", dict, {})
@@ -264,6 +285,9 @@ class _Reader:
             feeds,
             self.root / self.take(render_t, "render", "templates", str, "templates"),
             self.root / self.take(render_t, "render", "out", str, "public"),
+            read_subscribe(self, data),
+            read_consent(self, data, site.base_url),
+            read_delivery(self, data, email.from_address),
         )
 
     def rules(self, data: Mapping[str, Any]) -> Rules:
