@@ -5,7 +5,10 @@
     ├── StoreError              the SQLite store cannot be opened, is not SQLite, or a write failed
     ├── RenderError             a template or the MJML compiler failed; nothing was written
     ├── OutputError             the output folder cannot be written
-    └── UsageError              a command-line value is malformed (e.g. --week 2019-38)
+    ├── UsageError              a command-line value is malformed (e.g. --week 2019-38)
+    ├── CsvError                a subscriber CSV file cannot be used at all (no email column)
+    ├── SubscriberError         no such subscriber, or a token that is forged, expired or misused
+    └── TransportError          (delivery/transport.py) the mail server or Maildir is unusable
 
 Bad *input files* are not errors: readers return `Problem`s (see models.py) and the run goes on.
 """
@@ -43,3 +46,11 @@ class OutputError(DigestError):
 
 class UsageError(DigestError):
     """A command-line value is malformed."""
+
+
+class CsvError(DigestError):
+    """A subscriber CSV file cannot be read at all (single bad rows are Problems instead)."""
+
+
+class SubscriberError(DigestError):
+    """No such subscriber, or a token that is not valid for what it is used for."""
