@@ -12,6 +12,7 @@ from digest import pipeline
 from digest.config import Config
 from digest.errors import StoreError
 from digest.store import Query, Store
+from digest.store.migrations import MIGRATIONS
 
 from .conftest import SEEDS
 from .pages import k_page, p_release, teaser
@@ -139,7 +140,7 @@ def test_failed_run_leaves_store_unchanged(cfg: Config, monkeypatch: pytest.Monk
 def test_schema_version_is_recorded(cfg: Config) -> None:
     pipeline.ingest(cfg, [SEEDS])
     with sqlite3.connect(cfg.store_path) as db:
-        assert db.execute("PRAGMA user_version").fetchone()[0] == 1
+        assert db.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS) == 2
 
 
 def test_newer_schema_is_refused(cfg: Config) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from typing import Literal
 
 from .normalise import is_web_url
@@ -150,3 +150,64 @@ class Issue(_Compact):
     def latest(self) -> date:
         """The newest article date: the issue's 'updated' time for feeds (data, not the clock)."""
         return max((a.date for a in self.articles if a.date), default=self.week.sunday)
+
+
+SubscriberState = Literal["pending", "active", "unsubscribed", "bounced"]
+DeliveryState = Literal["queued", "sending", "sent", "skipped", "failed"]
+ConsentSource = Literal["web", "cli", "import"]
+
+
+@dataclass(frozen=True, slots=True)
+class Consent:
+    """Proof of a subscriber's consent (DSGVO Art. 7): which text, when, and how it was given."""
+
+    version: str  # the consent text's version from config
+    text_hash: str  # sha256 of the consent text as it was shown
+    at: datetime
+    source: str  # "web", "cli" or "import" (with the import file's own source note)
+    ip: str | None = None
+    user_agent: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Subscriber:
+    """A person on the list, in one of the states pending, active, unsubscribed or bounced."""
+
+    id: int
+    email: str  # as shown to people (Unicode domain)
+    email_ascii: str  # for the envelope and the To header (IDN domain as punycode)
+    name: str | None
+    topics: tuple[str, ...]  # chosen topic keys in digest order; () means all topics
+    state: SubscriberState
+    signup_source: str  # "web", "cli" or "import"
+    created_at: datetime
+    updated_at: datetime
+    confirmed_at: datetime | None = None
+    unsubscribed_at: datetime | None = None
+    optin_sent_at: datetime | None = None  # when the last confirmation mail went out
+    optin_count: int = 0
+    consent: Consent | None = None
+    bounces: int = 0  # permanent failures in a row
+
+    def wants(self, topic: str) -> bool:
+        return not self.topics or topic in self.topics
+
+
+@dataclass(frozen=True, slots=True)
+class Delivery:
+    """One row of the delivery ledger: the weekly issue `week` for one subscriber."""
+
+    id: int
+    week: str
+    subscriber_id: int | None  # None once the subscriber was forgotten (Art. 17)
+    recipient: str | None
+    variant: str  # the topic keys the message carries, comma-separated
+    state: DeliveryState
+    attempts: int
+    in_doubt: int  # how often the row was found in 'sending' after a crash
+    last_reply: str | None
+    message_id: str | None
+    created_at: datetime
+    updated_at: datetime
+    sent_at: datetime | None = None
+    next_attempt_at: datetime | None = None

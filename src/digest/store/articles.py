@@ -1,60 +1,14 @@
-"""The SQLite article archive. All SQL of digest lives in this module.
-
-Schema changes are numbered migrations applied on open (PRAGMA user_version). Every write of
-a run happens in one transaction, so an interrupted run leaves the store as it was.
-"""
+"""SQL for the article archive: articles and the files they were seen in."""
 
 from __future__ import annotations
 
 import json
-import sqlite3
-from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
 
-from .errors import StoreError
-from .models import Article, Classification, Match, Source
-
-MIGRATIONS: tuple[str, ...] = (
-    """
-    CREATE TABLE articles (
-        id            TEXT PRIMARY KEY,
-        kind          TEXT NOT NULL CHECK (kind IN ('main', 'teaser')),
-        format        TEXT NOT NULL,
-        date          TEXT,
-        iso_week      TEXT,
-        title         TEXT NOT NULL,
-        kicker        TEXT,
-        label         TEXT,
-        lead          TEXT,
-        teaser        TEXT,
-        caption       TEXT,
-        body          TEXT NOT NULL,
-        author        TEXT,
-        place         TEXT,
-        urls          TEXT NOT NULL,
-        keywords      TEXT NOT NULL,
-        image_credit  TEXT,
-        section       TEXT,
-        topic         TEXT NOT NULL,
-        scores        TEXT NOT NULL,
-        matches       TEXT NOT NULL,
-        override      TEXT
-    );
-    CREATE INDEX articles_week ON articles (iso_week, date);
-    CREATE INDEX articles_topic ON articles (topic);
-    CREATE TABLE sources (
-        article_id  TEXT NOT NULL REFERENCES articles (id) ON DELETE CASCADE,
-        path        TEXT NOT NULL,
-        line        INTEGER NOT NULL,
-        kind        TEXT NOT NULL,
-        PRIMARY KEY (article_id, path, line)
-    );
-    CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-    """,
-)
+from ..models import Article, Classification, Match, Source
+from .base import StoreBase
 
 _COLUMNS = (
     "id",
@@ -95,79 +49,8 @@ class Query:
     topic: str | None = None
 
 
-class Store:
-    """An open article archive; use as a context manager or call close()."""
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            self._db = sqlite3.connect(path, isolation_level=None)
-            self._db.execute("PRAGMA foreign_keys = ON")
-            self._migrate()
-        except sqlite3.DatabaseError as exc:
-            raise StoreError(
-                f"{path} is not a usable digest store ({exc})",
-                "if it is not an SQLite file, move it aside or set store.path in config.toml "
-                "to a new file; nothing was changed",
-            ) from None
-        except OSError as exc:
-            raise StoreError(
-                f"cannot create the store at {path}: {exc}", "check store.path"
-            ) from None
-
-    def __enter__(self) -> Store:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-    def close(self) -> None:
-        self._db.close()
-
-    def _migrate(self) -> None:
-        version = self._db.execute("PRAGMA user_version").fetchone()[0]
-        if version > len(MIGRATIONS):
-            raise StoreError(
-                f"{self.path} was written by a newer digest (schema {version})",
-                "upgrade digest or use another store file",
-            )
-        for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
-            with self.transaction():
-                for statement in script.split(";"):
-                    if statement.strip():
-                        self._db.execute(statement)
-                self._db.execute(f"PRAGMA user_version = {number}")
-
-    @contextmanager
-    def transaction(self) -> Iterator[None]:
-        """Run the block's writes atomically: all of them land, or none."""
-        try:
-            self._db.execute("BEGIN IMMEDIATE")
-            yield
-        except BaseException:
-            if self._db.in_transaction:
-                self._db.execute("ROLLBACK")
-            raise
-        else:
-            try:
-                self._db.execute("COMMIT")
-            except sqlite3.Error as exc:
-                self._db.execute("ROLLBACK")
-                raise StoreError(
-                    f"cannot write {self.path}: {exc}", "check disk space and permissions"
-                ) from None
-
-    def get_meta(self, key: str) -> str | None:
-        row = self._db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
-        return None if row is None else str(row[0])
-
-    def set_meta(self, key: str, value: str) -> None:
-        self._db.execute(
-            "INSERT INTO meta (key, value) VALUES (?, ?) "
-            "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-            (key, value),
-        )
+class ArticleQueries(StoreBase):
+    """The article archive: upsert, look-ups and listings."""
 
     def get_many(self, ids: Sequence[str]) -> dict[str, Article]:
         """Return the stored articles among `ids`, with their sources."""

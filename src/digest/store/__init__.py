@@ -1,0 +1,22 @@
+"""The SQLite store. All SQL of digest lives in this package, one module per table family:
+
+    base.py         connection, migrations (migrations.py), transactions, meta
+    articles.py     articles and the files they were seen in
+    subscribers.py  subscribers and the suppression list
+    deliveries.py   the delivery ledger: one row per (week, subscriber)
+
+Every write of a run happens in one transaction (the send loop commits per message), so an
+interrupted run leaves the store consistent.
+"""
+
+from __future__ import annotations
+
+from .articles import ArticleQueries, Query
+from .deliveries import DeliveryQueries
+from .subscribers import SubscriberQueries
+
+__all__ = ["Query", "Store"]
+
+
+class Store(ArticleQueries, SubscriberQueries, DeliveryQueries):
+    """An open store; use as a context manager or call close()."""
