@@ -8,18 +8,24 @@ import re
 import shutil
 from dataclasses import replace
 from datetime import date, datetime
+from email.utils import formataddr
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 
 from digest.config import Config
-from digest.delivery.message import build_message, encode_body
+from digest.delivery.message import build_message, encode_body, message_id, preview_key
 from digest.errors import RenderError
 from digest.l10n import L10n
-from digest.render.email import TOKEN_PLACEHOLDER, render_email, shorten
+from digest.render.email import (
+    PLACEHOLDERS,
+    PREFERENCES_PLACEHOLDER,
+    UNSUBSCRIBE_PLACEHOLDER,
+    render_email,
+    shorten,
+)
 from digest.render.environment import make_environment
-from digest.weeks import IsoWeek
 
 from .issues import article, make_issue, week_of_articles
 
@@ -76,7 +82,8 @@ def test_email_content(repo_config: Config) -> None:
     assert order == sorted(order)
     assert "(1 Meldung)" in html
     assert "https://digest.example.de/weeks/2019-W38.html" in html
-    assert f"https://digest.example.de/abmelden/{TOKEN_PLACEHOLDER}" in html
+    assert f"https://digest.example.de/abmelden/{UNSUBSCRIBE_PLACEHOLDER}" in html
+    assert f"https://digest.example.de/einstellungen/{PREFERENCES_PLACEHOLDER}" in html
     assert '<a href="https://www.example.de/meldung">Smarte Städtepartnerschaft</a>' in html
     assert ">Smart-City-Kongress in Stuttgart<" in html  # no URL: not linked
     assert "Ein Satz als Vorspann." in html
@@ -126,7 +133,7 @@ def test_plain_text_part(repo_config: Config) -> None:
     assert "== PARTNERSCHAFTEN & KOOPERATIONEN (1 Meldung) ==" in text
     assert "Heidelberg / Palo Alto: Smarte Städtepartnerschaft [1]" in text
     assert "[1] https://www.example.de/meldung" in text
-    assert f"Abmelden: https://digest.example.de/abmelden/{TOKEN_PLACEHOLDER}" in text
+    assert f"Abmelden: https://digest.example.de/abmelden/{UNSUBSCRIBE_PLACEHOLDER}" in text
     assert "Impressum: Stadt Musterstadt" in text
     assert "<" not in text.replace("<KI>", "")
     assert max(len(line) for line in text.splitlines()) <= 100
@@ -157,12 +164,12 @@ def test_eml_headers_and_structure(repo_config: Config) -> None:
     out = _render(repo_config)
     raw = build_message(
         cfg=repo_config,
-        week=IsoWeek(2019, 38),
         subject=out.subject,
-        body=encode_body(out.text, out.html),
-        recipient=("Vorschau Müller", "v@example.de"),
-        token=TOKEN_PLACEHOLDER,
+        body=encode_body(out.text, out.html, PLACEHOLDERS),
+        to=formataddr(("Vorschau Müller", "v@example.de"), charset="utf-8"),
+        message_id=message_id("2019-W38", preview_key("v@example.de"), "digest.example.de"),
         sent=datetime(2019, 9, 23, 7, 0, tzinfo=BERLIN),
+        unsubscribe=UNSUBSCRIBE_PLACEHOLDER,
     )
     assert all(b < 128 for b in raw), "not 7-bit clean"
     assert b"\r\n" in raw and max(len(line) for line in raw.split(b"\r\n")) <= 998
@@ -182,8 +189,8 @@ def test_eml_headers_and_structure(repo_config: Config) -> None:
     assert re.fullmatch(r"<digest\.2019-W38\.[0-9a-f]{16}@digest\.example\.de>", msg["Message-ID"])
     assert msg["List-Id"].endswith("<wochenrueckblick.digest.example.de>")
     assert msg["List-Unsubscribe"] == (
-        f"<https://digest.example.de/abmelden/{TOKEN_PLACEHOLDER}>, "
-        f"<mailto:abmelden@digest.example.de?subject=abmelden%20{TOKEN_PLACEHOLDER}>"
+        f"<https://digest.example.de/abmelden/{UNSUBSCRIBE_PLACEHOLDER}>, "
+        f"<mailto:abmelden@digest.example.de?subject=abmelden%20{UNSUBSCRIBE_PLACEHOLDER}>"
     )
     assert msg["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
 

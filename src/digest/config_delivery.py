@@ -108,7 +108,9 @@ def read_delivery(r: _Reader, data: Mapping[str, Any], from_address: str) -> Del
     )
     transport = r.take(t, "delivery", "transport", str, "maildir")
     if transport not in ("maildir", "smtp"):
-        raise r.fail("delivery.transport", f"unknown transport {transport!r}", 'use "maildir" or "smtp"')
+        raise r.fail(
+            "delivery.transport", f"unknown transport {transport!r}", 'use "maildir" or "smtp"'
+        )
     delivery = DeliveryConfig(
         transport=transport,  # type: ignore[arg-type]
         maildir=r.root / r.take(t, "delivery", "maildir", str, "var/outbox"),
@@ -148,7 +150,9 @@ def _smtp(r: _Reader, data: Mapping[str, Any]) -> SmtpConfig:
     )
     security = r.take(t, "smtp", "security", str, "starttls")
     if security not in ("none", "starttls", "tls"):
-        raise r.fail("smtp.security", f"unknown value {security!r}", 'use "none", "starttls" or "tls"')
+        raise r.fail(
+            "smtp.security", f"unknown value {security!r}", 'use "none", "starttls" or "tls"'
+        )
     ca_file = r.take(t, "smtp", "ca_file", str, "")
     smtp = SmtpConfig(
         host=r.take(t, "smtp", "host", str, "localhost"),

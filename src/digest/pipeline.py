@@ -14,7 +14,7 @@ from jinja2 import Environment
 
 from .classify import Classifier
 from .config import Config
-from .delivery.message import build_message, encode_body
+from .delivery.message import build_message, encode_body, message_id, preview_key
 from .grouping import group_by_week
 from .ingest import EXTENSIONS, FileResult, read_file
 from .l10n import L10n
@@ -22,7 +22,7 @@ from .models import Article, Issue, Problem
 from .output import write_files
 from .render import paths
 from .render.archive import render_archive
-from .render.email import TOKEN_PLACEHOLDER, render_email
+from .render.email import PLACEHOLDERS, UNSUBSCRIBE_PLACEHOLDER, render_email
 from .render.environment import make_environment
 from .render.feed import render_feeds
 from .store import Query, Store
@@ -296,14 +296,15 @@ def render_week_email(
     budgets[str(issue.week)] = email.budget
     # A deterministic Date: Monday after the week, 07:00 local time, when the digest goes out.
     sent = datetime.combine(issue.week.sunday + timedelta(days=1), time(7), cfg.site.tz)
+    address = f"vorschau@{cfg.site.domain}"
     message = build_message(
         cfg=cfg,
-        week=issue.week,
         subject=email.subject,
-        body=encode_body(email.text, email.html),
-        recipient=("Vorschau", f"vorschau@{cfg.site.domain}"),
-        token=TOKEN_PLACEHOLDER,
+        body=encode_body(email.text, email.html, PLACEHOLDERS),
+        to=f"Vorschau <{address}>",
+        message_id=message_id(str(issue.week), preview_key(address), cfg.site.domain),
         sent=sent,
+        unsubscribe=UNSUBSCRIBE_PLACEHOLDER,
     )
     return {
         paths.email_file(issue.week, "mjml"): email.mjml.encode("utf-8"),

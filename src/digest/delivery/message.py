@@ -1,92 +1,191 @@
-"""Build the MIME message of a weekly issue (RFC 5322, 2045, 2047, 2369, 2919, 8058).
+"""Build MIME messages (RFC 5322, 2045, 2047, 2369, 2919, 8058) by splicing, not per recipient.
 
 The message is assembled directly rather than through email.message.EmailMessage, which
-costs milliseconds per message: the body (both parts, quoted-printable) is encoded once per
-issue with binascii, and only the headers differ per recipient. The result parses cleanly
-with the stdlib email package (see tests/test_email.py).
+costs milliseconds per message. The body (both parts, quoted-printable) is encoded once per
+variant with binascii, leaving gaps where the personal tokens go (the unsubscribe and
+preference links); per recipient only the headers are formatted and the tokens spliced into
+the gaps. The result parses cleanly with the stdlib email package (see tests/test_message.py).
+
+How a gap stays valid quoted-printable: the text before it ends with a soft line break
+("=" CRLF), the token stands on a line of its own (tokens are URL-safe ASCII, which QP
+carries literally; a long one is split by further soft breaks), and a soft break follows it.
+A decoder joins the soft-broken lines, so the link reads whole in both parts.
 """
 
 from __future__ import annotations
 
 import binascii
 import hashlib
+import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from email.header import Header
 from email.utils import format_datetime, formataddr
+from functools import lru_cache
 
 from ..config import Config
-from ..weeks import IsoWeek
 
 CRLF = "\r\n"
+_TOKEN = re.compile(r"[A-Za-z0-9._~-]+")
+_QP_LINE = 76  # RFC 2045 §6.7: encoded lines of at most 76 characters
 
 
 @dataclass(frozen=True, slots=True)
 class Body:
-    """The encoded multipart/alternative body of an issue, shared by all its recipients."""
+    """An encoded multipart/alternative body with gaps for the personal tokens."""
 
     boundary: str
-    data: bytes
+    pieces: tuple[bytes, ...]  # encoded bytes; a gap lies between each two pieces
+    gaps: tuple[str, ...]  # the placeholder whose value fills each gap
+
+    def fill(self, values: Mapping[str, str]) -> bytes:
+        """Return the body with every gap filled from `values` (placeholder -> token)."""
+        out = [self.pieces[0]]
+        for gap, piece in zip(self.gaps, self.pieces[1:], strict=True):
+            out.append(_token_lines(values[gap]))
+            out.append(piece)
+        return b"".join(out)
+
+    @property
+    def data(self) -> bytes:
+        """The body with the placeholders themselves in the gaps (for previews)."""
+        return self.fill({gap: gap for gap in self.gaps})
 
 
-def encode_body(text: str, html: str) -> Body:
-    """Encode the text and HTML parts once: multipart/alternative, text first, 7-bit clean."""
+def encode_body(text: str, html: str, placeholders: Sequence[str] = ()) -> Body:
+    """Encode the text and HTML parts once: multipart/alternative, text first, 7-bit clean.
+
+    Each occurrence of a placeholder becomes a gap that `Body.fill` fills per recipient.
+    """
     # A boundary derived from the content keeps files reproducible; "=_" cannot occur in
-    # quoted-printable output, so the boundary cannot collide with the parts.
+    # quoted-printable output nor in a token, so the boundary cannot collide with the parts.
     boundary = "=_digest_" + hashlib.sha256((text + html).encode("utf-8")).hexdigest()[:32]
-    chunks = []
+    splitter = (
+        re.compile("(" + "|".join(map(re.escape, placeholders)) + ")") if placeholders else None
+    )
+    pieces: list[bytes] = []
+    gaps: list[str] = []
+    current = ""
     for subtype, content in (("plain", text), ("html", html)):
-        encoded = binascii.b2a_qp(content.encode("utf-8"), istext=True).decode("ascii")
-        chunks.append(
+        current += (
             f"--{boundary}{CRLF}"
             f'Content-Type: text/{subtype}; charset="utf-8"{CRLF}'
             f"Content-Transfer-Encoding: quoted-printable{CRLF}{CRLF}"
-            + encoded.replace("\n", CRLF)
-            + CRLF  # belongs to the next boundary delimiter (RFC 2046), not to the part
         )
-    data = "".join(chunks) + f"--{boundary}--{CRLF}"
-    return Body(boundary, data.encode("ascii"))
+        chunks = splitter.split(content) if splitter else [content]
+        for index, chunk in enumerate(chunks):
+            if index % 2:  # a placeholder: close the current piece with a soft break
+                pieces.append(_soft_end(current).encode("ascii"))
+                gaps.append(chunk)
+                current = ""
+            elif chunk:
+                current += _qp(chunk)
+        current += CRLF  # belongs to the next boundary delimiter (RFC 2046), not to the part
+    current += f"--{boundary}--{CRLF}"
+    pieces.append(current.encode("ascii"))
+    return Body(boundary, tuple(pieces), tuple(gaps))
+
+
+def _qp(text: str) -> str:
+    return binascii.b2a_qp(text.encode("utf-8"), istext=True).decode("ascii").replace("\n", CRLF)
+
+
+def _soft_end(encoded: str) -> str:
+    """End encoded text with a soft line break, keeping its last line within 76 characters."""
+    if encoded.endswith(CRLF) or not encoded:
+        return encoded
+    head, newline, last = encoded.rpartition(CRLF)
+    prefix = head + newline
+    lines = []
+    while len(last) > _QP_LINE - 1:
+        # Break before column 76, but never inside an "=XX" escape.
+        cut = _QP_LINE - 1
+        escape = last.rfind("=", cut - 2, cut)
+        if escape != -1:
+            cut = escape
+        lines.append(last[:cut])
+        last = last[cut:]
+    lines.append(last)
+    return prefix + "".join(line + "=" + CRLF for line in lines)
+
+
+def _token_lines(token: str) -> bytes:
+    """A token as QP lines of its own, each ending in a soft line break."""
+    if not _TOKEN.fullmatch(token):
+        raise ValueError(f"a token must be URL-safe ASCII, got {token!r}")
+    step = _QP_LINE - 1  # room for the "=" of the soft break
+    return b"".join(
+        token[i : i + step].encode("ascii") + b"=\r\n" for i in range(0, len(token), step)
+    )
+
+
+def message_id(kind: str, key: str, domain: str) -> str:
+    """A Message-ID such as <digest.2019-W38.3f9a…@digest.example.de>, derived, never random."""
+    return f"<digest.{kind}.{key}@{domain}>"
+
+
+def preview_key(address: str) -> str:
+    return hashlib.sha256(address.encode("utf-8")).hexdigest()[:16]
 
 
 def build_message(
     *,
     cfg: Config,
-    week: IsoWeek,
     subject: str,
     body: Body,
-    recipient: tuple[str, str],
-    token: str,
+    to: str,
+    message_id: str,
     sent: datetime,
+    tokens: Mapping[str, str] | None = None,
+    unsubscribe: str | None = None,
 ) -> bytes:
-    """Return the complete message for one recipient (display name, address), CRLF line ends."""
+    """Return one recipient's complete message, CRLF line ends.
+
+    `to` is the formatted To header value; `tokens` fills the body's gaps. With `unsubscribe`
+    (that recipient's unsubscribe token) the message carries the list headers of a newsletter
+    (List-Id, List-Unsubscribe with one-click); without, it is a transactional mail.
+    """
     if sent.tzinfo is None:
         raise ValueError("the Date header needs an aware datetime")
     email = cfg.email
-    # Derived from (issue, recipient), never random: a resent message keeps its id.
-    who = hashlib.sha256(recipient[1].encode("utf-8")).hexdigest()[:16]
-    unsubscribe = f"{cfg.site.base_url}abmelden/{token}"
     headers = [
-        ("From", formataddr((email.from_name, email.from_address), charset="utf-8")),
-        ("To", formataddr(recipient, charset="utf-8")),
+        ("From", _from_header(email.from_name, email.from_address)),
+        ("To", to),
         ("Reply-To", email.reply_to),
         ("Subject", _encoded(subject, "Subject")),
         ("Date", format_datetime(sent)),
-        ("Message-ID", f"<digest.{week}.{who}@{cfg.site.domain}>"),
-        # RFC 2919: a phrase (encoded when not ASCII) and the list identifier in brackets.
-        ("List-Id", f"{_encoded(cfg.site.title, 'List-Id')} <{email.list_id}>"),
-        (
-            "List-Unsubscribe",
-            f"<{unsubscribe}>,{CRLF} "
-            f"<mailto:{email.unsubscribe_mailto}?subject=abmelden%20{token}>",
-        ),
-        ("List-Unsubscribe-Post", "List-Unsubscribe=One-Click"),  # RFC 8058 one-click
+        ("Message-ID", message_id),
+    ]
+    if unsubscribe is not None:
+        if not _TOKEN.fullmatch(unsubscribe):
+            raise ValueError(f"a token must be URL-safe ASCII, got {unsubscribe!r}")
+        link = f"{cfg.site.base_url}abmelden/{unsubscribe}"
+        headers += [
+            # RFC 2919: a phrase (encoded when not ASCII) and the list identifier in brackets.
+            ("List-Id", f"{_encoded(cfg.site.title, 'List-Id')} <{email.list_id}>"),
+            (
+                "List-Unsubscribe",
+                f"<{link}>,{CRLF} <mailto:{email.unsubscribe_mailto}?subject=abmelden%20"
+                f"{unsubscribe}>",
+            ),
+            ("List-Unsubscribe-Post", "List-Unsubscribe=One-Click"),  # RFC 8058 one-click
+        ]
+    headers += [
         ("MIME-Version", "1.0"),
         ("Content-Type", f'multipart/alternative;{CRLF} boundary="{body.boundary}"'),
     ]
     head = "".join(f"{name}: {value}{CRLF}" for name, value in headers) + CRLF
-    return head.encode("ascii") + body.data
+    data = body.fill(tokens) if tokens is not None else body.data
+    return head.encode("ascii") + data
 
 
+@lru_cache(maxsize=64)
+def _from_header(name: str, address: str) -> str:
+    return formataddr((name, address), charset="utf-8")
+
+
+@lru_cache(maxsize=256)
 def _encoded(value: str, name: str) -> str:
     """Return a header value as is when it is plain ASCII, else as RFC 2047 encoded words."""
     if value.isascii() and len(value) + len(name) < 76:

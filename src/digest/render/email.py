@@ -13,9 +13,11 @@ from . import paths
 from .environment import render_template
 from .mjml import compile_mjml
 
-# Per-subscriber parts are filled in at delivery time by replacing this token; it is made of
-# URL-safe characters so every preview link stays a valid URL.
-TOKEN_PLACEHOLDER = "__ABO_TOKEN__"
+# Per-subscriber tokens are spliced in at delivery time where these placeholders stand (see
+# delivery/message.py); they are URL-safe, so every preview link stays a valid URL.
+UNSUBSCRIBE_PLACEHOLDER = "__ABMELDE_TOKEN__"
+PREFERENCES_PLACEHOLDER = "__EINSTELLUNGS_TOKEN__"
+PLACEHOLDERS = (UNSUBSCRIBE_PLACEHOLDER, PREFERENCES_PLACEHOLDER)
 HTML_TEMPLATE = "email/digest.mjml.j2"
 TEXT_TEMPLATE = "email/digest.txt.j2"
 
@@ -146,8 +148,8 @@ def _view(issue: Issue, cfg: Config, l10n: L10n, chars: int, cap: int | None) ->
             "preheader", count=l10n.items(issue.count), week_label=week_label, topics=topics
         ),
         web_url=paths.absolute(base, paths.week_page(issue.week)),
-        unsubscribe_url=f"{base}abmelden/{TOKEN_PLACEHOLDER}",
-        preferences_url=f"{base}einstellungen/{TOKEN_PLACEHOLDER}",
+        unsubscribe_url=f"{base}abmelden/{UNSUBSCRIBE_PLACEHOLDER}",
+        preferences_url=f"{base}einstellungen/{PREFERENCES_PLACEHOLDER}",
         sections=tuple(sections),
         links=tuple(links),
     )

@@ -1,0 +1,95 @@
+"""The per-recipient splice: tokens filled into a body encoded once must give exactly the
+message that encoding the personal text from scratch would give, within QP's line limits."""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import random
+from datetime import datetime
+from email.utils import formataddr
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from digest.config import Config
+from digest.delivery.message import build_message, encode_body, message_id
+
+SLOTS = ("__A__", "__B__")
+
+
+def _decoded(raw: bytes) -> list[str]:
+    msg = email.message_from_bytes(raw, policy=email.policy.default)
+    return [p.get_content().replace("\r\n", "\n") for p in msg.iter_parts()]
+
+
+def _wrap(body_bytes: bytes) -> bytes:
+    head = b'MIME-Version: 1.0\r\nContent-Type: multipart/alternative; boundary="%s"\r\n\r\n'
+    boundary = body_bytes.split(b"\r\n", 1)[0][2:]
+    return head % boundary + body_bytes
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_filled_body_decodes_to_the_personal_text(seed: int) -> None:
+    rng = random.Random(seed)
+    alphabet = "abcdefghij äöüß€ =.\t<>\"'" + "x" * 20
+
+    def text() -> str:
+        parts = []
+        for _ in range(rng.randint(1, 6)):
+            parts.append("".join(rng.choice(alphabet) for _ in range(rng.randint(0, 200))))
+            parts.append(rng.choice([*SLOTS, "\n"]))
+        return "".join(parts)
+
+    plain, html = text(), text()
+    tokens = {
+        "__A__": "".join(rng.choice("abcXYZ019-_.") for _ in range(rng.randint(1, 200))),
+        "__B__": "t" * rng.randint(1, 90),
+    }
+    body = encode_body(plain, html, SLOTS)
+    raw = _wrap(body.fill(tokens))
+    assert all(len(line) <= 76 for line in raw.split(b"\r\n")[4:]), "QP line over 76"
+    assert all(b < 128 for b in raw)
+    want = [plain, html]
+    for slot, value in tokens.items():
+        want = [w.replace(slot, value) for w in want]
+    assert _decoded(raw) == want
+
+
+def test_a_token_that_is_not_url_safe_is_refused() -> None:
+    body = encode_body("x __A__ y", "<p>__A__</p>", SLOTS)
+    with pytest.raises(ValueError, match="URL-safe"):
+        body.fill({"__A__": "bad\r\nBcc: x@y"})
+
+
+def test_newsletter_and_transactional_headers(repo_config: Config) -> None:
+    body = encode_body("Text __A__", "<p>__A__</p>", SLOTS)
+    sent = datetime(2026, 11, 23, 7, tzinfo=ZoneInfo("Europe/Berlin"))
+    mid = message_id("2026-W47", "abc", "digest.example.de")
+    news = build_message(
+        cfg=repo_config,
+        subject="Betreff",
+        body=body,
+        to=formataddr(("Ä", "a@example.org"), "utf-8"),
+        message_id=mid,
+        sent=sent,
+        tokens={"__A__": "tok.1"},
+        unsubscribe="unsub.2",
+    )
+    msg = email.message_from_bytes(news, policy=email.policy.default)
+    assert msg["List-Unsubscribe"] == (
+        "<https://digest.example.de/abmelden/unsub.2>, "
+        "<mailto:abmelden@digest.example.de?subject=abmelden%20unsub.2>"
+    )
+    assert msg["Message-ID"] == mid and msg["To"].addresses[0].display_name == "Ä"
+    assert _decoded(news) == ["Text tok.1", "<p>tok.1</p>"]
+    plain = build_message(
+        cfg=repo_config,
+        subject="Betreff",
+        body=body,
+        to="a@example.org",
+        message_id=mid,
+        sent=sent,
+        tokens={"__A__": "x"},
+    )
+    assert b"List-Unsubscribe" not in plain and b"List-Id" not in plain
