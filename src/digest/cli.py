@@ -10,15 +10,15 @@ import argparse
 import json
 import os
 import sys
-import time
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any
 
-from . import __version__, pipeline
+from . import __version__, cli_mailing, pipeline
 from .config import Config, load_config
 from .errors import DigestError
 from .models import Article
+from .progress import ProgressBar
 from .store import Query
 from .weeks import IsoWeek
 
@@ -91,6 +91,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print every field as JSON")
     p.set_defaults(handler=_articles)
 
+    cli_mailing.add_commands(sub, _common)
+
     p = sub.add_parser("explain", parents=[_common()], help="show why an article got its topic")
     p.add_argument("id", help="article id (or a unique prefix of it)")
     p.set_defaults(handler=_explain)
@@ -109,7 +111,7 @@ def _ingest(cfg: Config, args: argparse.Namespace) -> int:
 
 
 def _build(cfg: Config, args: argparse.Namespace) -> int:
-    bar = _ProgressBar(sys.stderr)
+    bar = ProgressBar(sys.stderr)
     week = IsoWeek.parse(args.week) if args.week else None
     built = pipeline.build(cfg, week, args.out, progress=bar.update)
     bar.finish()
@@ -130,7 +132,7 @@ def _build(cfg: Config, args: argparse.Namespace) -> int:
 
 
 def _run_ingest(cfg: Config, paths: list[Path] | None, strict: bool) -> int:
-    bar = _ProgressBar(sys.stderr)
+    bar = ProgressBar(sys.stderr)
     summary = pipeline.ingest(cfg, paths, progress=bar.update)
     bar.finish()
     return _report_ingest(summary, strict)
@@ -271,36 +273,6 @@ def article_json(a: Article, cfg: Config) -> dict[str, Any]:
         "override": c.override,
         "sources": [{"path": s.path, "line": s.line, "kind": s.kind} for s in a.sources],
     }
-
-
-class _ProgressBar:
-    """A one-line progress bar on a terminal, shown only once a run has taken a second."""
-
-    def __init__(self, stream: TextIO) -> None:
-        self.stream = stream
-        self.enabled = stream.isatty()
-        self.start = time.monotonic()
-        self.shown = False
-        self.last = 0.0
-
-    def update(self, done: int, total: int, name: str) -> None:
-        if not self.enabled:
-            return
-        now = time.monotonic()
-        if now - self.start < 1.0 or (now - self.last < 0.1 and done < total):
-            return
-        self.last = now
-        width = 30
-        filled = width * done // max(total, 1)
-        label = name[-40:]
-        self.stream.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} {label:<40}")
-        self.stream.flush()
-        self.shown = True
-
-    def finish(self) -> None:
-        if self.shown:
-            self.stream.write("\r" + " " * 90 + "\r")
-            self.stream.flush()
 
 
 if __name__ == "__main__":

@@ -11,7 +11,7 @@ from datetime import date, datetime
 from functools import cached_property
 
 from babel import Locale
-from babel.dates import format_date, format_datetime, format_skeleton
+from babel.dates import format_date, format_datetime, format_skeleton, format_time
 from babel.numbers import format_decimal
 
 from .weeks import IsoWeek
@@ -47,6 +47,7 @@ _STRINGS: dict[str, dict[str, str]] = {
         "topic_feed": "Atom-Feed zum Thema",
         "no_issues": "Noch keine Ausgaben.",
         "pages": "Seiten",
+        "date_time": "{date}, {time} Uhr",
     },
     "en": {
         "week_label": "Week {week}/{year}",
@@ -77,6 +78,7 @@ _STRINGS: dict[str, dict[str, str]] = {
         "topic_feed": "Atom feed for this topic",
         "no_issues": "No issues yet.",
         "pages": "Pages",
+        "date_time": "{date}, {time}",
     },
 }
 _ITEMS: dict[str, dict[str, str]] = {
@@ -126,6 +128,14 @@ class L10n:
     def datetime_long(self, moment: datetime) -> str:
         """A localised date and time, e.g. for 'built at' notes."""
         return format_datetime(moment, "long", locale=self.locale)
+
+    def date_time(self, moment: datetime) -> str:
+        """A date with the time to the minute: '21. November 2026, 16:28 Uhr'."""
+        return self.text(
+            "date_time",
+            date=format_date(moment, "long", locale=self.locale),
+            time=format_time(moment, "short", locale=self.locale),
+        )
 
     def number(self, n: int) -> str:
         return format_decimal(n, locale=self.locale)

@@ -12,21 +12,21 @@ from pathlib import Path
 
 from jinja2 import Environment
 
-from .classify import Classifier
-from .config import Config
-from .delivery.message import build_message, encode_body, message_id, preview_key
-from .grouping import group_by_week
-from .ingest import EXTENSIONS, FileResult, read_file
-from .l10n import L10n
-from .models import Article, Issue, Problem
-from .output import write_files
-from .render import paths
-from .render.archive import render_archive
-from .render.email import PLACEHOLDERS, UNSUBSCRIBE_PLACEHOLDER, render_email
-from .render.environment import make_environment
-from .render.feed import render_feeds
-from .store import Query, Store
-from .weeks import IsoWeek
+from ..classify import Classifier
+from ..config import Config
+from ..delivery.message import build_message, encode_body, message_id, preview_key
+from ..grouping import group_by_week
+from ..ingest import EXTENSIONS, FileResult, read_file
+from ..l10n import L10n
+from ..models import Article, Issue, Problem
+from ..output import write_files
+from ..render import paths
+from ..render.archive import render_archive
+from ..render.email import PLACEHOLDERS, UNSUBSCRIBE_PLACEHOLDER, render_email
+from ..render.environment import make_environment
+from ..render.feed import render_feeds
+from ..store import Query, Store
+from ..weeks import IsoWeek
 
 Progress = Callable[[int, int, str], None]
 _RULES_KEY = "rules_fingerprint"

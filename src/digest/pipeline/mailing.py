@@ -1,0 +1,368 @@
+"""Composition root for subscribers and sending: wires the subscriber library, the renderer,
+the transports and the send loop to the store, the clock, the environment and the config."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from ..config import Config
+from ..delivery.compose import Composer
+from ..delivery.dkim import DkimSigner
+from ..delivery.maildir import MaildirTransport
+from ..delivery.message import build_message, encode_body, message_id
+from ..delivery.send import Progress, Sender, SendStats
+from ..delivery.smtp import SmtpTransport
+from ..delivery.transport import Connection, Outgoing, SendFailure, Transport
+from ..errors import DigestError, UsageError
+from ..grouping import issue_of
+from ..l10n import L10n
+from ..models import Issue, Problem, Subscriber
+from ..render.environment import make_environment
+from ..render.optin import CONFIRM_PLACEHOLDER, render_optin
+from ..store import Query, Store
+from ..subscribers.addresses import Address, format_recipient
+from ..subscribers.csvfile import read_subscriber_csv
+from ..subscribers.manage import Imported, Proof, SignUp, Subscriptions
+from ..subscribers.tokens import Tokens, load_secret
+from ..weeks import IsoWeek
+from . import open_store
+
+Clock = Callable[[], datetime]
+PASSWORD_ENV = "DIGEST_SMTP_PASSWORD"
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def make_transport(cfg: Config) -> Transport:
+    """The configured transport; the SMTP password comes only from the environment."""
+    if cfg.delivery.transport == "smtp":
+        return SmtpTransport(cfg.delivery.smtp, os.environ.get(PASSWORD_ENV) or None)
+    return MaildirTransport(cfg.delivery.maildir)
+
+
+@contextmanager
+def subscriptions(cfg: Config, now: Clock = utc_now) -> Iterator[Subscriptions]:
+    """Open the store and yield the subscriber operations on it."""
+    tokens = Tokens(load_secret(cfg.store_path))
+    with open_store(cfg) as store:
+        yield Subscriptions(store, cfg, tokens, now)
+
+
+class OptinMailer:
+    """Send double-opt-in mails through one connection; renders each topic choice once."""
+
+    def __init__(self, cfg: Config, transport: Transport, now: Clock) -> None:
+        self.cfg = cfg
+        self.transport = transport
+        self.now = now
+        self.env = make_environment(cfg.templates)
+        self.l10n = L10n(cfg.site.locale)
+        self.signer = DkimSigner(cfg.delivery.dkim) if cfg.delivery.dkim else None
+        self._connection: Connection | None = None
+
+    def send(self, signup: SignUp) -> str:
+        """Send the confirmation mail of a sign-up; return the transport's reply."""
+        s, token = signup.subscriber, signup.confirm_token
+        assert token is not None
+        sent = (s.optin_sent_at or self.now()).astimezone(self.cfg.site.tz)
+        mail = render_optin(self.cfg, self.env, self.l10n, topics=s.topics, requested=sent)
+        mid = message_id(f"optin.{s.id}", str(s.optin_count), self.cfg.site.domain)
+        data = build_message(
+            cfg=self.cfg,
+            subject=mail.subject,
+            body=encode_body(mail.text, mail.html, (CONFIRM_PLACEHOLDER,)),
+            to=format_recipient(s.name, Address(s.email, s.email_ascii, "")),
+            message_id=mid,
+            sent=sent,
+            tokens={CONFIRM_PLACEHOLDER: token},
+        )
+        if self.signer:
+            data = self.signer.sign(data)
+        if self._connection is None:
+            self._connection = self.transport.connect()
+        message = Outgoing(self.cfg.delivery.return_path, s.email_ascii, mid, data)
+        try:
+            return self._connection.send(message)
+        except SendFailure as exc:
+            raise DigestError(
+                f"the confirmation mail to {s.email} was not sent: {exc.reply}",
+                "the sign-up is kept as pending; add the address again to send a new mail",
+            ) from None
+
+    def close(self) -> None:
+        if self._connection is not None:
+            self._connection.close()
+
+
+def subscribe(
+    cfg: Config,
+    address: str,
+    name: str | None = None,
+    topics: str | None = None,
+    source: str = "cli",
+    now: Clock = utc_now,
+) -> SignUp:
+    """Sign up an address and send its confirmation mail when one is due."""
+    with subscriptions(cfg, now) as subs:
+        signup = subs.add(address, name, topics, source)
+        if signup.confirm_token is not None:
+            mailer = OptinMailer(cfg, make_transport(cfg), now)
+            try:
+                mailer.send(signup)
+            except DigestError:
+                # Let the address be added again at once instead of after the resend pause.
+                with subs.store.transaction():
+                    subs.store.update_subscriber(signup.subscriber.id, now(), optin_sent_at=None)
+                raise
+            finally:
+                mailer.close()
+    return signup
+
+
+@dataclass
+class ImportReport:
+    """What `import_csv` did."""
+
+    path: str
+    encoding: str
+    rows: int  # valid rows in the file
+    duplicates: int  # repeated addresses within the file
+    problems: list[Problem]
+    imported: Imported
+    mails_sent: int = 0
+    mail_errors: list[str] = field(default_factory=list)
+
+
+def import_csv(
+    cfg: Config,
+    path: Path,
+    *,
+    consent_documented: bool = False,
+    send_opt_in: bool = False,
+    now: Clock = utc_now,
+) -> ImportReport:
+    """Import subscribers from a CSV file; pending ones get the opt-in mail on request."""
+    result = read_subscriber_csv(
+        path, cfg.topic_keys, cfg.site.tz, require_consent=consent_documented
+    )
+    with subscriptions(cfg, now) as subs:
+        imported = subs.import_rows(
+            result.rows, consent_documented=consent_documented, send_opt_in=send_opt_in
+        )
+        report = ImportReport(
+            str(path),
+            result.encoding,
+            len(result.rows),
+            result.duplicates,
+            result.problems,
+            imported,
+        )
+        if imported.mails:
+            mailer = OptinMailer(cfg, make_transport(cfg), now)
+            try:
+                for signup in imported.mails:
+                    try:
+                        mailer.send(signup)
+                        report.mails_sent += 1
+                    except DigestError as exc:
+                        report.mail_errors.append(exc.message)
+            finally:
+                mailer.close()
+    return report
+
+
+@dataclass
+class SendReport:
+    """What `send` did or, with dry_run, would do."""
+
+    week: str
+    articles: int = 0
+    stats: SendStats | None = None
+    variants: dict[str, int] = field(default_factory=dict)  # open messages per variant
+    skipped_empty: int = 0  # subscribers whose topics have no articles this week
+    already: int = 0  # rows already settled by an earlier run
+    test_to: str | None = None
+    test_reply: str | None = None
+
+
+def default_week(cfg: Config, now: datetime) -> IsoWeek:
+    """The last complete ISO week in the site's time zone."""
+    today = now.astimezone(cfg.site.tz).date()
+    return IsoWeek.of(today - timedelta(days=7))
+
+
+def resolve_week(cfg: Config, spec: str | None, now: datetime) -> IsoWeek:
+    """`--week`: a week like 2019-W38, 'newest' (the newest week with articles), or default."""
+    if spec is None:
+        return default_week(cfg, now)
+    if spec in ("newest", "latest"):
+        with open_store(cfg) as store:
+            weeks = store.weeks()
+        if not weeks:
+            raise UsageError("the store has no articles yet", "run `digest build` first")
+        return IsoWeek.parse(weeks[-1][0])
+    return IsoWeek.parse(spec)
+
+
+def load_issue(cfg: Config, week: IsoWeek) -> Issue | None:
+    with open_store(cfg) as store:
+        articles = store.articles(Query(iso_week=str(week)))
+    return issue_of(week, articles, cfg.rules) if articles else None
+
+
+def send(
+    cfg: Config,
+    week_spec: str | None = None,
+    *,
+    dry_run: bool = False,
+    limit: int | None = None,
+    to: str | None = None,
+    progress: Progress | None = None,
+    now: Clock = utc_now,
+    transport: Transport | None = None,
+) -> SendReport:
+    """Send a week's digest to every active subscriber who has not had it yet."""
+    started = now()
+    week = resolve_week(cfg, week_spec, started)
+    report = SendReport(str(week))
+    issue = load_issue(cfg, week)
+    if issue is None:
+        return report
+    report.articles = issue.count
+    tokens = Tokens(load_secret(cfg.store_path))
+    composer = Composer(
+        cfg,
+        issue,
+        make_environment(cfg.templates),
+        L10n(cfg.site.locale),
+        tokens,
+        started.astimezone(cfg.site.tz),
+        DkimSigner(cfg.delivery.dkim) if cfg.delivery.dkim else None,
+    )
+    transport = transport or make_transport(cfg)
+    if to is not None:
+        return _send_test(cfg, composer, transport, to, report, started)
+    with open_store(cfg) as store:
+        subs = Subscriptions(store, cfg, tokens, now)
+        subs.purge()
+        if dry_run:
+            _count_open(store, composer, report)
+            for key in report.variants:
+                composer.variant(key)  # render now, so a template error shows in a dry run
+            return report
+        _plan(store, composer, report, started)
+        counts = store.delivery_counts(report.week)
+        total = sum(n for state, _, n, _ in counts if state in ("queued", "sending"))
+        total = min(total, limit) if limit is not None else total
+        sender = Sender(
+            store,
+            transport,
+            lambda d, s: composer.outgoing(s, d.variant, d.message_id or composer.message_id(s.id)),
+            now=now,
+            retries=cfg.delivery.retries,
+            backoff=cfg.delivery.backoff_seconds,
+            bounce_after=cfg.delivery.bounce_after,
+            progress=progress,
+        )
+        report.stats = sender.run(report.week, total, limit)
+    return report
+
+
+def _plan(store: Store, composer: Composer, report: SendReport, now: datetime) -> None:
+    """Add a ledger row for every active subscriber who has none for this week yet."""
+    after = 0
+    while True:
+        batch = store.unplanned_subscribers(report.week, after, 1000)
+        if not batch:
+            return
+        rows = []
+        for s in batch:
+            key = composer.variant_key(s)
+            state, note = (
+                ("queued", None) if key else ("skipped", "no articles in the chosen topics")
+            )
+            rows.append((s.id, s.email_ascii, key, state, composer.message_id(s.id), note))
+            report.skipped_empty += 0 if key else 1
+        with store.transaction():
+            store.plan_deliveries(report.week, rows, now)
+        after = batch[-1].id
+
+
+def _count_open(store: Store, composer: Composer, report: SendReport) -> None:
+    settled = store.settled_subscriber_ids(report.week)
+    for s in store.subscribers("active"):
+        if s.id in settled:
+            report.already += 1
+            continue
+        key = composer.variant_key(s)
+        if key:
+            report.variants[key] = report.variants.get(key, 0) + 1
+        else:
+            report.skipped_empty += 1
+
+
+def _send_test(
+    cfg: Config,
+    composer: Composer,
+    transport: Transport,
+    to: str,
+    report: SendReport,
+    now: datetime,
+) -> SendReport:
+    from ..subscribers.manage import address_of
+
+    addr = address_of(to)
+    key = ",".join(composer.topics)
+    fake = Subscriber(
+        id=0,
+        email=addr.display,
+        email_ascii=addr.ascii,
+        name=None,
+        topics=(),
+        state="active",
+        signup_source="test",
+        created_at=now,
+        updated_at=now,
+    )
+    # A test copy gets its own Message-ID each time, so a second test is not folded away.
+    mid = message_id(f"{report.week}.test", f"{int(now.timestamp() * 1000)}", cfg.site.domain)
+    message = composer.outgoing(fake, key, mid, subject_prefix="[Test] ")
+    connection = transport.connect()
+    try:
+        report.test_reply = connection.send(message)
+    except SendFailure as exc:
+        raise DigestError(f"the test copy to {addr.display} was not sent: {exc.reply}") from None
+    finally:
+        connection.close()
+    report.test_to = addr.display
+    return report
+
+
+__all__ = ["Proof"]
+
+
+def subscriber_json(s: Subscriber) -> dict[str, Any]:
+    """The listing fields of a subscriber (the full record is `export_json`)."""
+    return {
+        "id": s.id,
+        "email": s.email,
+        "name": s.name,
+        "state": s.state,
+        "topics": list(s.topics) or "all",
+        "created_at": s.created_at.isoformat(),
+        "confirmed_at": s.confirmed_at.isoformat() if s.confirmed_at else None,
+        "bounces": s.bounces,
+    }
+
+
+def export_json(cfg: Config, address: str) -> dict[str, Any]:
+    with subscriptions(cfg) as subs:
+        return subs.export(address)
