@@ -4,8 +4,8 @@ Maildir or a real SMTP server (aiosmtpd) that misbehaves on request."""
 from __future__ import annotations
 
 import email
-import email.policy
 import email.message
+import email.policy
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -258,7 +258,7 @@ def test_wrong_password_stops_at_once(shop: Config) -> None:
     subscribe(shop, ("a@example.org", ()), ("b@example.org", ()))
     with ScriptedServer(users={"digest": "right"}) as server:
         transport = SmtpTransport(server.smtp_config(user="digest"), "wrong")
-        with pytest.raises(TransportError, match="DIGEST_SMTP_PASSWORD|login|535"):
+        with pytest.raises(TransportError, match=r"535|login"):
             send(shop, WEEK, transport=transport)
         assert server.messages == []
     assert all(state == "queued" for state, *_ in ledger(shop).values())
