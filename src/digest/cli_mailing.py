@@ -269,6 +269,10 @@ def _send(cfg: Config, args: argparse.Namespace) -> int:
             f"  {key or '(no topic)':<45} sent {stats.sent[key]:>6}  "
             f"failed {stats.failed[key]:>4}  skipped {stats.skipped[key]:>4}"
         )
+    print(
+        f"  This week so far: {report.week_sent} sent; {report.week_in_doubt} resent in doubt "
+        "(a crash or a dropped connection left open whether the server had them)."
+    )
     if stats.bounced:
         print(f"  {stats.bounced} subscriber(s) marked bounced after repeated refusals.")
     if cfg.delivery.transport == "maildir":

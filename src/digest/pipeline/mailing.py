@@ -191,6 +191,8 @@ class SendReport:
     already: int = 0  # rows already settled by an earlier run
     test_to: str | None = None
     test_reply: str | None = None
+    week_in_doubt: int = 0  # resends in doubt for this week over all runs, from the ledger
+    week_sent: int = 0  # messages of this week sent over all runs
 
 
 def default_week(cfg: Config, now: datetime) -> IsoWeek:
@@ -273,6 +275,9 @@ def send(
             progress=progress,
         )
         report.stats = sender.run(report.week, total, limit)
+        counts = store.delivery_counts(report.week)
+        report.week_in_doubt = sum(doubt for _, _, _, doubt in counts)
+        report.week_sent = sum(n for state, _, n, _ in counts if state == "sent")
     return report
 
 

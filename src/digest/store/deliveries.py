@@ -104,9 +104,9 @@ class DeliveryQueries(StoreBase):
         )
 
     def delivery_counts(self, week: str) -> list[tuple[str, str, int, int]]:
-        """Per (state, variant): number of rows and how many of them were ever in doubt."""
+        """Per (state, variant): number of rows and how often they were found in doubt."""
         rows = self._db.execute(
-            "SELECT state, variant, COUNT(*), SUM(in_doubt > 0) FROM deliveries WHERE week = ? "
+            "SELECT state, variant, COUNT(*), SUM(in_doubt) FROM deliveries WHERE week = ? "
             "GROUP BY state, variant ORDER BY state, variant",
             (week,),
         )
