@@ -12,9 +12,12 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-## run: ingest the built-in sample corpus (config.toml) and render public/
+## run: ingest the sample corpus, render public/, import the sample subscribers and send the
+##      newest week to the Maildir outbox var/outbox/ (a second run sends nothing new)
 run: $(STAMP)
 	$(BIN)/digest --config config.toml build
+	$(BIN)/digest --config config.toml subscribers import samples/subscribers.csv --consent-documented
+	$(BIN)/digest --config config.toml send --week newest
 
 ## test: the whole test suite: lint, types, then pytest
 test: $(STAMP)

@@ -257,6 +257,12 @@ def _send(cfg: Config, args: argparse.Namespace) -> int:
         return 0
     stats = report.stats
     assert stats is not None
+    if not (stats.total_sent or stats.failed or stats.skipped or stats.deferred or stats.error):
+        print(
+            f"{head} Nothing left to send: {report.week_sent} message"
+            f"{'s' if report.week_sent != 1 else ''} of this week went out in earlier runs."
+        )
+        return 0
     rate = stats.total_sent / stats.seconds if stats.seconds > 0 else 0.0
     print(
         f"{head} Sent {stats.total_sent} in {stats.seconds:.1f} s ({rate:.0f}/s): "
