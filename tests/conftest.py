@@ -48,8 +48,22 @@ def with_sources(cfg: Config, *paths: Path) -> Config:
 
 
 def expected_seeds() -> list[dict[str, object]]:
+    if not SEEDS.exists():
+        return []  # a clone without ../shared: the seed tests are skipped (see below)
     data: list[dict[str, object]] = json.loads((SEEDS / "expected.json").read_text("utf-8"))
     return data
+
+
+@pytest.fixture(autouse=True)
+def _needs_seeds(request: pytest.FixtureRequest) -> None:
+    """Skip, and say why, a test that reads ../shared/seeds when the clone has none beside it.
+
+    CI always has ../shared, so there every one of these runs; a bare clone still passes.
+    """
+    function = getattr(request, "function", None)
+    if function is not None and not SEEDS.exists():
+        if {"SEEDS", "expected_seeds"} & set(function.__code__.co_names):
+            pytest.skip(f"{SEEDS} is not beside this clone")
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
