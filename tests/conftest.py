@@ -61,9 +61,11 @@ def _needs_seeds(request: pytest.FixtureRequest) -> None:
     CI always has ../shared, so there every one of these runs; a bare clone still passes.
     """
     function = getattr(request, "function", None)
-    if function is not None and not SEEDS.exists():
-        if {"SEEDS", "expected_seeds"} & set(function.__code__.co_names):
-            pytest.skip(f"{SEEDS} is not beside this clone")
+    uses_seeds = function is not None and bool(
+        {"SEEDS", "expected_seeds"} & set(function.__code__.co_names)
+    )
+    if uses_seeds and not SEEDS.exists():
+        pytest.skip(f"{SEEDS} is not beside this clone")
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
