@@ -278,3 +278,23 @@ def test_rows_left_sending_by_a_crash_are_resent_as_in_doubt(shop: Config) -> No
     report = send(shop, WEEK)
     assert report.stats is not None and report.stats.in_doubt == 2
     assert len(outbox(shop)) == 2
+
+
+def test_dkim_signed_digest_verifies(shop: Config, tmp_path: Path) -> None:
+    import dkim
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    from digest.config_delivery import DkimConfig
+    from tests.test_dkim import DOMAIN, SELECTOR, _dns, _pem
+
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    path = tmp_path / "dkim.pem"
+    path.write_bytes(_pem(key, serialization.PrivateFormat.PKCS8))
+    signed = replace(shop, delivery=replace(shop.delivery, dkim=DkimConfig(path, SELECTOR, DOMAIN)))
+    subscribe(signed, ("a@example.org", ("partnerships",)))
+    send(signed, WEEK)
+    [raw] = [f.read_bytes() for f in (shop.delivery.maildir / "new").iterdir()]
+    assert raw.startswith(b"DKIM-Signature:")
+    assert dkim.verify(raw, dnsfunc=_dns(key))
+    assert not dkim.verify(raw.replace(b"Subject: ", b"Subject: X", 1), dnsfunc=_dns(key))
