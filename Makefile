@@ -34,6 +34,7 @@ lint: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/ingest_bench.py
 	$(BIN)/python bench/render_bench.py
+	$(BIN)/python bench/send_bench.py
 
 clean:
 	rm -rf $(VENV) var public .pytest_cache .mypy_cache .ruff_cache

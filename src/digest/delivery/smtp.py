@@ -261,7 +261,7 @@ class SmtpConnection:
             if code // 100 == 2:
                 stage = "data"
                 try:
-                    code, text = smtp.data(message.data)
+                    code, text = _data(smtp, message.data)
                 except smtplib.SMTPDataError as exc:  # DATA itself refused, no content sent
                     code, text = exc.smtp_code, exc.smtp_error
         except ValueError as exc:  # an address smtplib will not send (CR, LF, non-ASCII)
@@ -331,3 +331,22 @@ def _helo_name() -> str:
         return f"[{socket.gethostbyname(socket.gethostname())}]"
     except OSError:
         return "[127.0.0.1]"
+
+
+def _data(smtp: smtplib.SMTP, data: bytes) -> tuple[int, bytes]:
+    """DATA for a message whose lines all end in CRLF (the Outgoing contract).
+
+    smtplib.data() dot-stuffs with a regex pass and fixes bare LFs: about 0.3 ms for a 50 KB
+    digest, the largest single cost per message in bench/send_bench.py. With CRLF already
+    guaranteed, dot-stuffing (RFC 5321 §4.5.2) is one bytes.replace.
+    """
+    code, text = smtp.docmd("data")
+    if code != 354:
+        raise smtplib.SMTPDataError(code, text)
+    stuffed = data.replace(b"\r\n.", b"\r\n..")
+    if stuffed.startswith(b"."):
+        stuffed = b"." + stuffed
+    if not stuffed.endswith(b"\r\n"):
+        stuffed += b"\r\n"
+    smtp.send(stuffed + b".\r\n")
+    return smtp.getreply()
