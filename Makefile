@@ -30,7 +30,8 @@ lint: $(STAMP)
 	$(BIN)/ruff check src tests bench
 	$(BIN)/mypy
 
-## bench: ingest/classify throughput and per-week rendering cost, on synthetic data
+## bench: ingest/classify throughput, per-week rendering cost, and SMTP send throughput and
+##        memory (bench/send_bench.py, several minutes), on synthetic data
 bench: $(STAMP)
 	$(BIN)/python bench/ingest_bench.py
 	$(BIN)/python bench/render_bench.py
