@@ -17,6 +17,7 @@ from typing import Any
 from .config import Config
 from .pipeline import mailing
 from .progress import ProgressBar
+from .subscribers.manage import Proof
 
 EXIT_FATAL, EXIT_PROBLEMS, EXIT_TEMPFAIL = 1, 3, 75
 Common = Callable[[], argparse.ArgumentParser]
@@ -123,7 +124,7 @@ def _add(cfg: Config, args: argparse.Namespace) -> int:
 
 def _confirm(cfg: Config, args: argparse.Namespace) -> int:
     with mailing.subscriptions(cfg) as subs:
-        s = subs.confirm(args.token, mailing.Proof(source="cli"))
+        s = subs.confirm(args.token, Proof(source="cli"))
     print(f"Confirmed: {s.email} is {s.state}.")
     return 0
 
@@ -152,7 +153,7 @@ def _topics(cfg: Config, args: argparse.Namespace) -> int:
 def _list(cfg: Config, args: argparse.Namespace) -> int:
     count = 0
     with mailing.subscriptions(cfg) as subs:
-        for s in subs.store.subscribers(args.state):
+        for s in subs.listing(args.state):
             count += 1
             if args.json:
                 print(json.dumps(mailing.subscriber_json(s), ensure_ascii=False))
@@ -160,7 +161,7 @@ def _list(cfg: Config, args: argparse.Namespace) -> int:
             topics = ",".join(s.topics) if s.topics else "all"
             name = f"  {s.name}" if s.name else ""
             print(f"{s.id:>6}  {s.state:<12}  {s.email:<40}  {topics}{name}")
-        counts = subs.store.subscriber_counts()
+        counts = subs.counts()
     sys.stdout.flush()
     summary = ", ".join(f"{n} {state}" for state, n in sorted(counts.items())) or "none"
     print(f"{count} listed; in the store: {summary}", file=sys.stderr)

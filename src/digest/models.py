@@ -176,6 +176,7 @@ class Subscriber:
     id: int
     email: str  # as shown to people (Unicode domain)
     email_ascii: str  # for the envelope and the To header (IDN domain as punycode)
+    email_key: str  # identity for duplicates and the suppression list
     name: str | None
     topics: tuple[str, ...]  # chosen topic keys in digest order; () means all topics
     state: SubscriberState

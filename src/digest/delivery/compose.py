@@ -21,7 +21,7 @@ from ..render.email import (
     UNSUBSCRIBE_PLACEHOLDER,
     render_email,
 )
-from ..subscribers.addresses import Address, format_recipient
+from ..subscribers.addresses import recipient_of
 from ..subscribers.tokens import Tokens
 from .dkim import DkimSigner
 from .message import Body, build_message, encode_body, message_id
@@ -33,7 +33,6 @@ class Variant:
     key: str  # topic keys, comma-separated, in digest order
     subject: str
     body: Body
-    budget: str  # how much the email had to shrink to fit the size limit
 
 
 class Composer:
@@ -74,12 +73,8 @@ class Composer:
             )
             email = render_email(issue, self.cfg, self.env, self.l10n)
             body = encode_body(email.text, email.html, PLACEHOLDERS)
-            found = self._variants[key] = Variant(key, email.subject, body, email.budget)
+            found = self._variants[key] = Variant(key, email.subject, body)
         return found
-
-    @property
-    def variants(self) -> dict[str, Variant]:
-        return dict(self._variants)
 
     def message_id(self, subscriber_id: int) -> str:
         key = self.tokens.message_key(self.week, subscriber_id)
@@ -95,9 +90,7 @@ class Composer:
             cfg=self.cfg,
             subject=subject_prefix + variant.subject,
             body=variant.body,
-            to=format_recipient(
-                subscriber.name, Address(subscriber.email, subscriber.email_ascii, "")
-            ),
+            to=recipient_of(subscriber),
             message_id=mid,
             sent=self.sent,
             tokens={
@@ -109,4 +102,3 @@ class Composer:
         if self.signer is not None:
             data = self.signer.sign(data)
         return Outgoing(self.cfg.delivery.return_path, subscriber.email_ascii, mid, data)
-

@@ -17,7 +17,7 @@ from ..delivery.dkim import DkimSigner
 from ..delivery.maildir import MaildirTransport
 from ..delivery.message import build_message, encode_body, message_id
 from ..delivery.send import Progress, Sender, SendStats
-from ..delivery.smtp import SmtpTransport
+from ..delivery.smtp import PASSWORD_ENV, SmtpTransport
 from ..delivery.transport import Connection, Outgoing, SendFailure, Transport
 from ..errors import DigestError, UsageError
 from ..grouping import issue_of
@@ -26,15 +26,14 @@ from ..models import Issue, Problem, Subscriber
 from ..render.environment import make_environment
 from ..render.optin import CONFIRM_PLACEHOLDER, render_optin
 from ..store import Query, Store
-from ..subscribers.addresses import Address, format_recipient
+from ..subscribers.addresses import recipient_of
 from ..subscribers.csvfile import read_subscriber_csv
-from ..subscribers.manage import Imported, Proof, SignUp, Subscriptions
+from ..subscribers.manage import Imported, SignUp, Subscriptions, address_of
 from ..subscribers.tokens import Tokens, load_secret
 from ..weeks import IsoWeek
 from . import open_store
 
 Clock = Callable[[], datetime]
-PASSWORD_ENV = "DIGEST_SMTP_PASSWORD"
 
 
 def utc_now() -> datetime:
@@ -79,7 +78,7 @@ class OptinMailer:
             cfg=self.cfg,
             subject=mail.subject,
             body=encode_body(mail.text, mail.html, (CONFIRM_PLACEHOLDER,)),
-            to=format_recipient(s.name, Address(s.email, s.email_ascii, "")),
+            to=recipient_of(s),
             message_id=mid,
             sent=sent,
             tokens={CONFIRM_PLACEHOLDER: token},
@@ -322,14 +321,13 @@ def _send_test(
     report: SendReport,
     now: datetime,
 ) -> SendReport:
-    from ..subscribers.manage import address_of
-
     addr = address_of(to)
     key = ",".join(composer.topics)
     fake = Subscriber(
         id=0,
         email=addr.display,
         email_ascii=addr.ascii,
+        email_key=addr.key,
         name=None,
         topics=(),
         state="active",
@@ -349,9 +347,6 @@ def _send_test(
         connection.close()
     report.test_to = addr.display
     return report
-
-
-__all__ = ["Proof"]
 
 
 def subscriber_json(s: Subscriber) -> dict[str, Any]:

@@ -18,6 +18,8 @@ from email.utils import formataddr
 
 from email_validator import EmailNotValidError, validate_email
 
+from ..models import Subscriber
+
 MAX_ADDRESS = 254  # RFC 5321 path limit (256) minus the angle brackets
 MAX_NAME = 100
 
@@ -105,6 +107,12 @@ def clean_name(text: str | None) -> str | None:
     text = _SURROGATE.sub("", text)
     text = unicodedata.normalize("NFC", text).strip()[:MAX_NAME].rstrip()
     return text or None
+
+
+def recipient_of(subscriber: Subscriber) -> str:
+    """The To header value for a stored subscriber."""
+    address = Address(subscriber.email, subscriber.email_ascii, subscriber.email_key)
+    return format_recipient(subscriber.name, address)
 
 
 def format_recipient(name: str | None, address: Address) -> str:

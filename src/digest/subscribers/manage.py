@@ -10,14 +10,14 @@ confirmation mail is the caller's job (pipeline.py), so this module knows no tra
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Literal
 
 from ..config import Config
 from ..errors import SubscriberError, UsageError
-from ..models import Consent, Subscriber
+from ..models import Consent, Subscriber, SubscriberState
 from ..store import Store
 from .addresses import Address, AddressError, clean_name, parse_address
 from .csvfile import CsvRow
@@ -141,13 +141,6 @@ class Subscriptions:
         assert fresh is not None
         return SignUp(fresh, outcome, self.tokens.make("confirm", subscriber_id, now))
 
-    def resend_for_expired(self, subscriber_id: int) -> SignUp | None:
-        """After an expired confirm link: a fresh mail for a still-pending sign-up, if allowed."""
-        known = self.store.subscriber(subscriber_id)
-        if known is None or known.state != "pending":
-            return None
-        return self.add(known.email, known.name, known.topics, known.signup_source)
-
     def confirm(self, token: str, proof: Proof) -> Subscriber:
         """Confirm a sign-up with its token; store the consent proof. Confirming twice is fine."""
         now = self.now()
@@ -178,7 +171,7 @@ class Subscriptions:
                 ),
             )
             # Confirming again after being forgotten is a fresh, proven consent.
-            self.store.unsuppress(self.tokens.address_hash(known.email_ascii.lower()))
+            self.store.unsuppress(self.tokens.address_hash(known.email_key))
             confirmed = self.store.subscriber(known.id)
         assert confirmed is not None
         return confirmed
@@ -193,12 +186,13 @@ class Subscriptions:
             )
         return known
 
-    def by_token(self, purpose: Literal["unsubscribe", "preferences"], token: str) -> Subscriber:
-        subscriber_id = self.tokens.check(purpose, token)
-        known = self.store.subscriber(subscriber_id)
-        if known is None:
-            raise SubscriberError("this subscription no longer exists", "")
-        return known
+    def listing(self, state: SubscriberState | None = None) -> Iterator[Subscriber]:
+        """Stream the subscribers (of one state) in the order they signed up."""
+        return self.store.subscribers(state)
+
+    def counts(self) -> dict[str, int]:
+        """How many subscribers are in each state."""
+        return self.store.subscriber_counts()
 
     def unsubscribe(self, subscriber: Subscriber) -> Subscriber:
         """Unsubscribe; doing it twice is fine. A pending sign-up is deleted outright."""
