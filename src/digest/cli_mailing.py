@@ -16,6 +16,7 @@ from typing import Any
 
 from .config import Config
 from .pipeline import mailing
+from .pipeline import signup as signups
 from .progress import ProgressBar
 from .subscribers.manage import Proof
 
@@ -103,7 +104,7 @@ def _positive(text: str) -> int:
 
 
 def _add(cfg: Config, args: argparse.Namespace) -> int:
-    signup = mailing.subscribe(cfg, args.email, args.name, args.topics)
+    signup = signups.subscribe(cfg, args.email, args.name, args.topics)
     s = signup.subscriber
     days = cfg.subscribe.confirm_days
     if signup.outcome == "unchanged" and s.state == "active":
@@ -123,14 +124,14 @@ def _add(cfg: Config, args: argparse.Namespace) -> int:
 
 
 def _confirm(cfg: Config, args: argparse.Namespace) -> int:
-    with mailing.subscriptions(cfg) as subs:
+    with signups.subscriptions(cfg) as subs:
         s = subs.confirm(args.token, Proof(source="cli"))
     print(f"Confirmed: {s.email} is {s.state}.")
     return 0
 
 
 def _unsubscribe(cfg: Config, args: argparse.Namespace) -> int:
-    with mailing.subscriptions(cfg) as subs:
+    with signups.subscriptions(cfg) as subs:
         before = subs.find(args.email)
         after = subs.unsubscribe(before)
     if before.state == "pending":
@@ -143,7 +144,7 @@ def _unsubscribe(cfg: Config, args: argparse.Namespace) -> int:
 
 
 def _topics(cfg: Config, args: argparse.Namespace) -> int:
-    with mailing.subscriptions(cfg) as subs:
+    with signups.subscriptions(cfg) as subs:
         s = subs.set_topics(subs.find(args.email), args.topics)
     chosen = ", ".join(s.topics) if s.topics else "all topics"
     print(f"{s.email} now gets: {chosen}.")
@@ -152,11 +153,11 @@ def _topics(cfg: Config, args: argparse.Namespace) -> int:
 
 def _list(cfg: Config, args: argparse.Namespace) -> int:
     count = 0
-    with mailing.subscriptions(cfg) as subs:
+    with signups.subscriptions(cfg) as subs:
         for s in subs.listing(args.state):
             count += 1
             if args.json:
-                print(json.dumps(mailing.subscriber_json(s), ensure_ascii=False))
+                print(json.dumps(signups.subscriber_json(s), ensure_ascii=False))
                 continue
             topics = ",".join(s.topics) if s.topics else "all"
             name = f"  {s.name}" if s.name else ""
@@ -169,13 +170,13 @@ def _list(cfg: Config, args: argparse.Namespace) -> int:
 
 
 def _export(cfg: Config, args: argparse.Namespace) -> int:
-    json.dump(mailing.export_json(cfg, args.email), sys.stdout, ensure_ascii=False, indent=1)
+    json.dump(signups.export_json(cfg, args.email), sys.stdout, ensure_ascii=False, indent=1)
     print()
     return 0
 
 
 def _forget(cfg: Config, args: argparse.Namespace) -> int:
-    with mailing.subscriptions(cfg) as subs:
+    with signups.subscriptions(cfg) as subs:
         known = subs.forget(args.email)
     if known:
         print(
@@ -191,7 +192,7 @@ def _forget(cfg: Config, args: argparse.Namespace) -> int:
 
 
 def _import(cfg: Config, args: argparse.Namespace) -> int:
-    report = mailing.import_csv(
+    report = signups.import_csv(
         cfg, args.file, consent_documented=args.consent_documented, send_opt_in=args.send_opt_in
     )
     for problem in report.problems:
@@ -220,7 +221,7 @@ def _import(cfg: Config, args: argparse.Namespace) -> int:
 
 
 def _purge(cfg: Config, args: argparse.Namespace) -> int:
-    with mailing.subscriptions(cfg) as subs:
+    with signups.subscriptions(cfg) as subs:
         gone = subs.purge()
     print(f"Deleted {gone} unconfirmed sign-up{'s' if gone != 1 else ''}.")
     return 0

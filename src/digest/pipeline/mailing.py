@@ -4,31 +4,25 @@ the transports and the send loop to the store, the clock, the environment and th
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
-from typing import Any
 
 from ..config import Config
 from ..delivery.compose import Composer
 from ..delivery.dkim import DkimSigner
 from ..delivery.maildir import MaildirTransport
-from ..delivery.message import build_message, encode_body, message_id
+from ..delivery.message import message_id
 from ..delivery.send import Progress, Sender, SendStats
 from ..delivery.smtp import PASSWORD_ENV, SmtpTransport
-from ..delivery.transport import Connection, Outgoing, SendFailure, Transport
+from ..delivery.transport import SendFailure, Transport
 from ..errors import DigestError, UsageError
 from ..grouping import issue_of
 from ..l10n import L10n
-from ..models import Issue, Problem, Subscriber
+from ..models import Issue, Subscriber
 from ..render.environment import make_environment
-from ..render.optin import CONFIRM_PLACEHOLDER, render_optin
 from ..store import Query, Store
-from ..subscribers.addresses import recipient_of
-from ..subscribers.csvfile import read_subscriber_csv
-from ..subscribers.manage import Imported, SignUp, Subscriptions, address_of
+from ..subscribers.manage import Subscriptions, address_of
 from ..subscribers.tokens import Tokens, load_secret
 from ..weeks import IsoWeek
 from . import open_store
@@ -45,137 +39,6 @@ def make_transport(cfg: Config) -> Transport:
     if cfg.delivery.transport == "smtp":
         return SmtpTransport(cfg.delivery.smtp, os.environ.get(PASSWORD_ENV) or None)
     return MaildirTransport(cfg.delivery.maildir)
-
-
-@contextmanager
-def subscriptions(cfg: Config, now: Clock = utc_now) -> Iterator[Subscriptions]:
-    """Open the store and yield the subscriber operations on it."""
-    tokens = Tokens(load_secret(cfg.store_path))
-    with open_store(cfg) as store:
-        yield Subscriptions(store, cfg, tokens, now)
-
-
-class OptinMailer:
-    """Send double-opt-in mails through one connection; renders each topic choice once."""
-
-    def __init__(self, cfg: Config, transport: Transport, now: Clock) -> None:
-        self.cfg = cfg
-        self.transport = transport
-        self.now = now
-        self.env = make_environment(cfg.templates)
-        self.l10n = L10n(cfg.site.locale)
-        self.signer = DkimSigner(cfg.delivery.dkim) if cfg.delivery.dkim else None
-        self._connection: Connection | None = None
-
-    def send(self, signup: SignUp) -> str:
-        """Send the confirmation mail of a sign-up; return the transport's reply."""
-        s, token = signup.subscriber, signup.confirm_token
-        assert token is not None
-        sent = (s.optin_sent_at or self.now()).astimezone(self.cfg.site.tz)
-        mail = render_optin(self.cfg, self.env, self.l10n, topics=s.topics, requested=sent)
-        mid = message_id(f"optin.{s.id}", str(s.optin_count), self.cfg.site.domain)
-        data = build_message(
-            cfg=self.cfg,
-            subject=mail.subject,
-            body=encode_body(mail.text, mail.html, (CONFIRM_PLACEHOLDER,)),
-            to=recipient_of(s),
-            message_id=mid,
-            sent=sent,
-            tokens={CONFIRM_PLACEHOLDER: token},
-        )
-        if self.signer:
-            data = self.signer.sign(data)
-        if self._connection is None:
-            self._connection = self.transport.connect()
-        message = Outgoing(self.cfg.delivery.return_path, s.email_ascii, mid, data)
-        try:
-            return self._connection.send(message)
-        except SendFailure as exc:
-            raise DigestError(
-                f"the confirmation mail to {s.email} was not sent: {exc.reply}",
-                "the sign-up is kept as pending; add the address again to send a new mail",
-            ) from None
-
-    def close(self) -> None:
-        if self._connection is not None:
-            self._connection.close()
-
-
-def subscribe(
-    cfg: Config,
-    address: str,
-    name: str | None = None,
-    topics: str | None = None,
-    source: str = "cli",
-    now: Clock = utc_now,
-) -> SignUp:
-    """Sign up an address and send its confirmation mail when one is due."""
-    with subscriptions(cfg, now) as subs:
-        signup = subs.add(address, name, topics, source)
-        if signup.confirm_token is not None:
-            mailer = OptinMailer(cfg, make_transport(cfg), now)
-            try:
-                mailer.send(signup)
-            except DigestError:
-                # Let the address be added again at once instead of after the resend pause.
-                with subs.store.transaction():
-                    subs.store.update_subscriber(signup.subscriber.id, now(), optin_sent_at=None)
-                raise
-            finally:
-                mailer.close()
-    return signup
-
-
-@dataclass
-class ImportReport:
-    """What `import_csv` did."""
-
-    path: str
-    encoding: str
-    rows: int  # valid rows in the file
-    duplicates: int  # repeated addresses within the file
-    problems: list[Problem]
-    imported: Imported
-    mails_sent: int = 0
-    mail_errors: list[str] = field(default_factory=list)
-
-
-def import_csv(
-    cfg: Config,
-    path: Path,
-    *,
-    consent_documented: bool = False,
-    send_opt_in: bool = False,
-    now: Clock = utc_now,
-) -> ImportReport:
-    """Import subscribers from a CSV file; pending ones get the opt-in mail on request."""
-    result = read_subscriber_csv(
-        path, cfg.topic_keys, cfg.site.tz, require_consent=consent_documented
-    )
-    with subscriptions(cfg, now) as subs:
-        imported = subs.import_rows(
-            result.rows, consent_documented=consent_documented, send_opt_in=send_opt_in
-        )
-        report = ImportReport(
-            str(path),
-            result.encoding,
-            len(result.rows),
-            result.duplicates,
-            result.problems,
-            imported,
-        )
-        if imported.mails:
-            mailer = OptinMailer(cfg, make_transport(cfg), now)
-            try:
-                for signup in imported.mails:
-                    try:
-                        mailer.send(signup)
-                        report.mails_sent += 1
-                    except DigestError as exc:
-                        report.mail_errors.append(exc.message)
-            finally:
-                mailer.close()
-    return report
 
 
 @dataclass
@@ -347,22 +210,3 @@ def _send_test(
         connection.close()
     report.test_to = addr.display
     return report
-
-
-def subscriber_json(s: Subscriber) -> dict[str, Any]:
-    """The listing fields of a subscriber (the full record is `export_json`)."""
-    return {
-        "id": s.id,
-        "email": s.email,
-        "name": s.name,
-        "state": s.state,
-        "topics": list(s.topics) or "all",
-        "created_at": s.created_at.isoformat(),
-        "confirmed_at": s.confirmed_at.isoformat() if s.confirmed_at else None,
-        "bounces": s.bounces,
-    }
-
-
-def export_json(cfg: Config, address: str) -> dict[str, Any]:
-    with subscriptions(cfg) as subs:
-        return subs.export(address)

@@ -21,7 +21,7 @@ from ..models import Consent, Subscriber, SubscriberState
 from ..store import Store
 from .addresses import Address, AddressError, clean_name, parse_address
 from .csvfile import CsvRow
-from .tokens import Tokens
+from .tokens import Purpose, Tokens
 
 Clock = Callable[[], datetime]
 
@@ -175,6 +175,36 @@ class Subscriptions:
             confirmed = self.store.subscriber(known.id)
         assert confirmed is not None
         return confirmed
+
+    def renew(self, subscriber_id: int) -> SignUp | None:
+        """A new confirmation mail for a pending sign-up whose link expired; None if it is
+        gone. An active one comes back unchanged, and so does one inside the resend pause."""
+        now = self.now()
+        with self.store.transaction():
+            known = self.store.subscriber(subscriber_id)
+            if known is None or known.state not in ("pending", "active"):
+                return None
+            last = known.optin_sent_at or known.created_at
+            pause = timedelta(minutes=self.cfg.subscribe.resend_minutes)
+            if known.state == "active" or now - last < pause:
+                return SignUp(known, "unchanged", None)
+            return self._mail_due(known.id, "resent", now)
+
+    def mail_failed(self, subscriber_id: int) -> None:
+        """The confirmation mail did not go out: let the address be added again at once."""
+        with self.store.transaction():
+            self.store.update_subscriber(subscriber_id, self.now(), optin_sent_at=None)
+
+    def get(self, subscriber_id: int) -> Subscriber | None:
+        return self.store.subscriber(subscriber_id)
+
+    def by_token(self, purpose: Purpose, token: str) -> Subscriber | None:
+        """The subscriber of an unsubscribe or preferences link; None if they were erased.
+
+        Raises SubscriberError (BadToken, WrongPurpose) for a link that is not genuine."""
+        if purpose == "confirm":
+            raise ValueError("confirm links are checked by confirm(), which knows their age")
+        return self.store.subscriber(self.tokens.check(purpose, token))
 
     def find(self, address: str) -> Subscriber:
         addr = address_of(address)

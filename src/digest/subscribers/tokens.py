@@ -106,17 +106,18 @@ class Tokens:
         except BadSignature:
             for other in PURPOSES:
                 if other != purpose and self._valid(other, token):
-                    raise SubscriberError(
+                    raise WrongPurpose(
+                        other,
                         f"this is {_article(other)} {_NAMES[other]} link, "
                         f"not {_article(purpose)} {_NAMES[purpose]} link",
                         "use the link meant for what you want to do",
                     ) from None
-            raise SubscriberError(
+            raise BadToken(
                 f"the {_NAMES[purpose]} link is invalid or incomplete",
                 "copy the whole link from the mail",
             ) from None
         if not _well_formed(payload, purpose):
-            raise SubscriberError(f"the {_NAMES[purpose]} link is invalid", "")
+            raise BadToken(f"the {_NAMES[purpose]} link is invalid", "")
         if purpose == "confirm" and max_age is not None:
             if now is None:
                 raise ValueError("checking a confirm token's age needs `now`")
@@ -143,6 +144,18 @@ class Tokens:
         """A short keyed id for the Message-ID of (week, subscriber): stable, not guessable."""
         data = f"message:{week}:{subscriber_id}".encode()
         return hmac.new(self._secret, data, hashlib.sha256).hexdigest()[:24]
+
+
+class BadToken(SubscriberError):
+    """A token that is forged, tampered with or cut short."""
+
+
+class WrongPurpose(SubscriberError):
+    """A genuine token used for another purpose; `actual` is the purpose it was made for."""
+
+    def __init__(self, actual: Purpose, message: str, hint: str) -> None:
+        super().__init__(message, hint)
+        self.actual = actual
 
 
 class TokenExpired(SubscriberError):
