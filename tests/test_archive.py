@@ -13,7 +13,7 @@ from digest.config import Config
 from digest.l10n import L10n
 from digest.models import Issue
 from digest.render import paths
-from digest.render.archive import contact_href, render_archive
+from digest.render.archive import contact_href, render_archive, service_links
 from digest.render.environment import make_environment
 from digest.weeks import IsoWeek
 
@@ -169,8 +169,15 @@ def test_single_article_week_and_first_last_pager(files: dict[str, bytes]) -> No
     assert not first.xpath("//a[@rel='prev']") and first.xpath("//a[@rel='next']")
 
 
-def test_links_are_relative_and_resolve(files: dict[str, bytes]) -> None:
-    # The feeds are rendered elsewhere (feed.py); the archive may link to them.
+def test_links_are_relative_and_resolve(files: dict[str, bytes], repo_config: Config) -> None:
+    # The feeds are rendered elsewhere (feed.py); the archive may link to them. The only
+    # absolute links go to the pages `digest serve` answers (sign-up, privacy, Impressum).
+    service = set(service_links(repo_config).values())
+    assert service == {
+        "https://digest.example.de/anmelden",
+        "https://digest.example.de/datenschutz",
+        "https://digest.example.de/impressum",
+    }
     topics = [posixpath.splitext(posixpath.basename(n))[0] for n in files if "topics/" in n]
     known = {*files, paths.FEED, *(paths.topic_feed(t) for t in topics)}
     for name, data in files.items():
@@ -180,7 +187,7 @@ def test_links_are_relative_and_resolve(files: dict[str, bytes]) -> None:
         for link in root.xpath("//link/@href"):
             assert not link.startswith(("http:", "https:", "//")), (name, link)
         for href in [*root.xpath("//a/@href"), *root.xpath("//link/@href")]:
-            if href.startswith(("https://www.example.de/", "mailto:")):
+            if href.startswith(("https://www.example.de/", "mailto:")) or href in service:
                 continue
             assert "://" not in href and not href.startswith("/"), (name, href)
             target, _, anchor = href.partition("#")
@@ -191,6 +198,8 @@ def test_links_are_relative_and_resolve(files: dict[str, bytes]) -> None:
             if anchor and resolved in files:
                 assert parse(files[resolved]).xpath(f"//*[@id='{anchor}']"), (name, href)
         assert "@import" not in data.decode() and "url(" not in data.decode(), name
+        footer = set(root.xpath("//footer//a/@href"))
+        assert service <= footer, name
 
 
 def test_index_orders_years_and_weeks_newest_first(files: dict[str, bytes]) -> None:

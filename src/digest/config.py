@@ -23,6 +23,7 @@ from .config_delivery import (
     read_delivery,
     read_subscribe,
 )
+from .config_web import WebConfig, read_web
 from .errors import ConfigError
 from .models import OTHER
 
@@ -96,6 +97,7 @@ class Config:
     subscribe: SubscribeConfig
     consent: ConsentConfig
     delivery: DeliveryConfig
+    web: WebConfig
 
     @property
     def topic_keys(self) -> tuple[str, ...]:
@@ -191,6 +193,7 @@ class _Reader:
                 "delivery",
                 "smtp",
                 "dkim",
+                "web",
             },
         )
         site_t = self.take(data, "", "site", dict, {})
@@ -288,6 +291,7 @@ class _Reader:
             read_subscribe(self, data),
             read_consent(self, data, site.base_url),
             read_delivery(self, data, email.from_address),
+            read_web(self, data),
         )
 
     def rules(self, data: Mapping[str, Any]) -> Rules:

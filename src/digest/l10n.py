@@ -47,6 +47,8 @@ _STRINGS: dict[str, dict[str, str]] = {
         "topic_feed": "Atom-Feed zum Thema",
         "no_issues": "Noch keine Ausgaben.",
         "pages": "Seiten",
+        "subscribe": "Newsletter abonnieren",
+        "privacy": "Datenschutz",
         "date_time": "{date}, {time} Uhr",
     },
     "en": {
@@ -78,6 +80,8 @@ _STRINGS: dict[str, dict[str, str]] = {
         "topic_feed": "Atom feed for this topic",
         "no_issues": "No issues yet.",
         "pages": "Pages",
+        "subscribe": "Subscribe to the newsletter",
+        "privacy": "Privacy",
         "date_time": "{date}, {time}",
     },
 }

@@ -72,6 +72,16 @@ def contact_href(contact: str) -> str | None:
     return contact if is_web_url(contact) else None
 
 
+def service_links(cfg: Config) -> dict[str, str]:
+    """Absolute links to the pages `digest serve` answers, for pages that may live anywhere."""
+    base = cfg.site.base_url
+    return {
+        "subscribe": f"{base}anmelden",
+        "privacy": cfg.consent.privacy_url,
+        "impressum": f"{base}impressum",
+    }
+
+
 class _Archive:
     def __init__(
         self, issues: Sequence[Issue], cfg: Config, env: jinja2.Environment, l10n: L10n
@@ -175,6 +185,7 @@ class _Archive:
             home=link(paths.INDEX),
             feed=link(paths.FEED),
             topics=self.topic_links(page),
+            service=service_links(self.cfg),
             **context,
         )
         return html.encode("utf-8")

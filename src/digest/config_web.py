@@ -1,0 +1,90 @@
+"""The [web] section of config.toml: how `digest serve` listens, whom it trusts, its limits,
+and the privacy statement shown on /datenschutz."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .config import _Reader
+
+
+@dataclass(frozen=True, slots=True)
+class WebConfig:
+    host: str  # address `digest serve` binds to; loopback unless a proxy needs more
+    port: int
+    threads: int  # worker threads of the WSGI server
+    proxies: int  # reverse proxies in front whose X-Forwarded-* headers are trusted
+    signup_limit_client: str  # sign-ups per client address, e.g. "10 per minute; 30 per hour"
+    signup_limit_address: str  # sign-ups per email address
+    max_body_kb: int  # larger request bodies get 413
+    privacy_text: str  # paragraphs of the privacy statement (blank lines between them)
+
+
+DEFAULT_PRIVACY = """
+Wir speichern für den Newsletter Ihre E-Mail-Adresse, die gewählten Themen und den Nachweis
+Ihrer Einwilligung: Zeitpunkt, Wortlaut-Version, IP-Adresse und Browserkennung der Anmeldung und
+der Bestätigung. Rechtsgrundlage ist Ihre Einwilligung (Art. 6 Abs. 1 lit. a DSGVO).
+
+Die Daten dienen nur dem Versand des Newsletters und werden nicht weitergegeben. Unbestätigte
+Anmeldungen werden nach Ablauf des Bestätigungslinks gelöscht. Nach einer Abmeldung bleibt der
+Nachweis der früheren Einwilligung gespeichert, solange wir ihn belegen müssen.
+
+Sie haben das Recht auf Auskunft, Berichtigung, Löschung, Einschränkung der Verarbeitung,
+Datenübertragbarkeit und Widerruf Ihrer Einwilligung sowie auf Beschwerde bei einer
+Datenschutz-Aufsichtsbehörde. Wenden Sie sich dazu an die im Impressum genannte Kontaktadresse.
+
+Diese Seiten setzen nur auf Formularseiten ein technisch notwendiges Cookie zum Schutz vor
+gefälschten Formularen (CSRF) und laden nichts von fremden Servern.
+"""
+
+KEYS = {
+    "host",
+    "port",
+    "threads",
+    "proxies",
+    "signup_limit_client",
+    "signup_limit_address",
+    "max_body_kb",
+    "privacy_text",
+}
+
+
+def read_web(r: _Reader, data: Mapping[str, Any]) -> WebConfig:
+    t = r.take(data, "", "web", dict, {})
+    r.only(t, "web", KEYS)
+    web = WebConfig(
+        host=r.take(t, "web", "host", str, "127.0.0.1"),
+        port=r.take(t, "web", "port", int, 8000),
+        threads=r.take(t, "web", "threads", int, 8),
+        proxies=r.take(t, "web", "proxies", int, 0),
+        signup_limit_client=r.take(
+            t, "web", "signup_limit_client", str, "10 per minute; 30 per hour"
+        ),
+        signup_limit_address=r.take(t, "web", "signup_limit_address", str, "3 per hour"),
+        max_body_kb=r.take(t, "web", "max_body_kb", int, 16),
+        privacy_text=r.take(t, "web", "privacy_text", str, DEFAULT_PRIVACY).strip(),
+    )
+    if not 0 < web.port < 65536:
+        raise r.fail("web.port", f"{web.port} is not a TCP port", "use 1-65535, e.g. 8000")
+    for key in ("threads", "max_body_kb"):
+        if getattr(web, key) < 1:
+            raise r.fail(f"web.{key}", "must be at least 1")
+    if web.proxies < 0:
+        raise r.fail("web.proxies", "must not be negative", "0 when nothing is in front")
+    for key in ("signup_limit_client", "signup_limit_address"):
+        _check_limit(r, f"web.{key}", getattr(web, key))
+    return web
+
+
+def _check_limit(r: _Reader, key: str, text: str) -> None:
+    from limits import parse_many  # the rate-limit syntax of Flask-Limiter
+
+    try:
+        parse_many(text)
+    except ValueError:
+        raise r.fail(
+            key, f"{text!r} is not a rate limit", 'write e.g. "10 per minute; 30 per hour"'
+        ) from None
