@@ -93,10 +93,26 @@ def _parser() -> argparse.ArgumentParser:
 
     cli_mailing.add_commands(sub, _common)
 
+    p = sub.add_parser(
+        "serve",
+        parents=[_common()],
+        help="serve the archive, feeds and subscription pages over HTTP",
+    )
+    p.add_argument("--host", help="address to bind (default: [web] host, 127.0.0.1)")
+    p.add_argument("--port", type=int, help="TCP port (default: [web] port, 8000)")
+    p.set_defaults(handler=_serve)
+
     p = sub.add_parser("explain", parents=[_common()], help="show why an article got its topic")
     p.add_argument("id", help="article id (or a unique prefix of it)")
     p.set_defaults(handler=_explain)
     return parser
+
+
+def _serve(cfg: Config, args: argparse.Namespace) -> int:
+    from .web.server import serve  # Flask loads only for this command
+
+    serve(cfg, args.host, args.port)
+    return 0
 
 
 def _week(text: str) -> str:
