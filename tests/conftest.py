@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -79,3 +80,51 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 @pytest.fixture
 def update_golden(request: pytest.FixtureRequest) -> bool:
     return bool(request.config.getoption("--update-golden"))
+
+
+# ---- the web app -------------------------------------------------------------------------
+
+
+@pytest.fixture
+def clock() -> Any:
+    from .web_support import Clock
+
+    return Clock()
+
+
+@pytest.fixture
+def site(cfg: Config, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Config:
+    """A config for the web app with a small hand-made build output in tmp_path/public."""
+    from .web_support import SECRET, web_config
+
+    monkeypatch.setenv("DIGEST_SECRET", SECRET)
+    site = web_config(cfg, tmp_path)
+    out = site.out
+    (out / "weeks").mkdir(parents=True)
+    (out / "email").mkdir()
+    filler = "<p>" + "Meldung über Partnerschaften und Kongresse. " * 40 + "</p>"
+    (out / "index.html").write_text(f"<!DOCTYPE html><title>Archiv</title>{filler}", "utf-8")
+    (out / "weeks" / "2026-W01.html").write_text(f"<!DOCTYPE html><p>KW 1</p>{filler}", "utf-8")
+    (out / "feed.atom").write_text(
+        '<?xml version="1.0" encoding="utf-8"?>\n<feed xmlns="http://www.w3.org/2005/Atom">'
+        f"<title>Wochenrückblick</title><subtitle>{filler}</subtitle></feed>",
+        "utf-8",
+    )
+    (out / "email" / "2026-W01.eml").write_bytes(b"Subject: x\r\n\r\nhallo\r\n")
+    (out / "tiny.txt").write_text("klein", "utf-8")
+    (out / ".hidden").write_text("versteckt", "utf-8")
+    (tmp_path / "secret.txt").write_text("GEHEIM-AUSSERHALB", "utf-8")
+    (out / "leak.html").symlink_to(tmp_path / "secret.txt")
+    return site
+
+
+@pytest.fixture
+def app(site: Config, clock: Any) -> Any:
+    from digest.web import create_app
+
+    return create_app(site, now=clock)
+
+
+@pytest.fixture
+def client(app: Any) -> Any:
+    return app.test_client()
