@@ -113,10 +113,23 @@ def live_server(app: Flask, port: int, threads: int = 4) -> Iterator[str]:
     The port is chosen before the app is made, so that the config's base_url, and with it
     every link in the mails, points at this server."""
     server = create_server(app, host="127.0.0.1", port=port, threads=threads, ident="digest")
-    thread = threading.Thread(target=server.run, name="waitress", daemon=True)
+    stopping = threading.Event()
+
+    def run() -> None:
+        try:
+            server.run()
+        except (OSError, ValueError):
+            # Closing the listening socket from here makes the loop's select() fail: that is
+            # how waitress stops when it is not the main program.
+            if not stopping.is_set():
+                raise
+
+    thread = threading.Thread(target=run, name="waitress", daemon=True)
     thread.start()
     try:
         yield f"http://127.0.0.1:{port}/"
     finally:
+        stopping.set()
+        server.task_dispatcher.shutdown()  # type: ignore[union-attr]
         server.close()
-        thread.join(timeout=5)
+        thread.join(timeout=10)

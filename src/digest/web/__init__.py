@@ -26,6 +26,8 @@ from ..errors import DigestError
 from ..pipeline.mailing import Clock, utc_now
 from ..subscribers.tokens import Tokens, load_secret
 from .archive import ArchiveFiles
+from .encoding import FLAG as ENCODING_FLAG
+from .encoding import FormEncodingCheck
 from .pages import Pages
 
 log = logging.getLogger("digest.web")
@@ -103,7 +105,25 @@ def create_app(cfg: Config, *, now: Clock = utc_now) -> Flask:
         app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
             app.wsgi_app, x_for=n, x_proto=n, x_host=n, x_prefix=n
         )
-    # The limiter comes first, so a flood is throttled before anything else reads it.
+    state = State(
+        cfg, Tokens(secret), now, Pages(cfg), ArchiveFiles(cfg.out, max_bytes=64 * 1024 * 1024)
+    )
+    app.wsgi_app = FormEncodingCheck(  # type: ignore[method-assign]
+        app.wsgi_app, cfg.web.max_body_kb * 1024
+    )
+
+    @app.before_request
+    def refuse_wrong_encoding() -> Response | None:
+        if request.environ.get(ENCODING_FLAG):
+            return error_page(
+                state,
+                400,
+                "Die Formulardaten kamen nicht in der Zeichenkodierung UTF-8 an. Bitte laden "
+                "Sie die Seite neu und senden Sie das Formular aus einem aktuellen Browser.",
+            )
+        return None
+
+    # The limiter comes next, so a flood is throttled before anything else reads it.
     limiter = Limiter(
         get_remote_address,
         app=app,
@@ -112,9 +132,6 @@ def create_app(cfg: Config, *, now: Clock = utc_now) -> Flask:
         headers_enabled=True,
     )
     csrf = CSRFProtect(app)
-    state = State(
-        cfg, Tokens(secret), now, Pages(cfg), ArchiveFiles(cfg.out, max_bytes=64 * 1024 * 1024)
-    )
     app.extensions["digest"] = state
 
     from . import info, static, subscribe
