@@ -96,6 +96,9 @@ def create_app(cfg: Config, *, now: Clock = utc_now) -> Flask:
         MAX_FORM_MEMORY_SIZE=cfg.web.max_body_kb * 1024,
         MAX_FORM_PARTS=50,
         WTF_CSRF_TIME_LIMIT=12 * 3600,
+        # Each form view checks the CSRF token itself, after the link's token: a forged link
+        # is reported as such, and the unsubscribe POST (RFC 8058) is not checked at all.
+        WTF_CSRF_CHECK_DEFAULT=False,
         # Referrer-Policy: no-referrer means browsers send no Referer; the token and the
         # SameSite cookie protect the forms, so Flask-WTF must not demand one over https.
         WTF_CSRF_SSL_STRICT=False,

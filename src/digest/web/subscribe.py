@@ -121,6 +121,7 @@ def register(app: Flask, state: State, limiter: Limiter, csrf: CSRFProtect) -> N
         if request.method == "GET":
             form.topics.data = []
             return page("signup.html.j2", "anmelden", form=form)
+        csrf.protect()
         if form.homepage.data:
             # A bot filled the hidden field: answer as if accepted, store nothing.
             log.info("sign-up refused: honeypot filled")
@@ -172,6 +173,7 @@ def register(app: Flask, state: State, limiter: Limiter, csrf: CSRFProtect) -> N
                 return confirmed_page(known, again=True)
             form = ConfirmForm()
             if request.method == "POST":
+                csrf.protect()
                 if not form.validate():
                     return page("confirm.html.j2", "bestaetigen", status=400, form=form)
                 done = subs.confirm(token, proof())
@@ -212,13 +214,11 @@ def register(app: Flask, state: State, limiter: Limiter, csrf: CSRFProtect) -> N
         )
 
     def renew(token: str) -> Response:
-        form = RenewForm()
-        if not form.validate():
-            return page("confirm.html.j2", "bestaetigen", status=400, form=form)
         try:
             subscriber_id = state.tokens.check("confirm", token)  # genuine; age does not matter
         except (BadToken, WrongPurpose) as exc:
             return link_error(exc, "confirm")
+        csrf.protect()
         result = signups.renew_expired(cfg, subscriber_id, state.now, state.tokens)
         if result is None:
             return gone()
@@ -260,6 +260,7 @@ def register(app: Flask, state: State, limiter: Limiter, csrf: CSRFProtect) -> N
             saved = False
             status = 200
             if request.method == "POST":
+                csrf.protect()
                 chosen: tuple[str, ...] = ()
                 if form.validate():
                     picked = form.topics.data or []
@@ -334,7 +335,6 @@ def register(app: Flask, state: State, limiter: Limiter, csrf: CSRFProtect) -> N
     app.add_url_rule(
         "/abmelden/<token>", "subscribe.unsubscribe", unsubscribe, methods=["GET", "POST"]
     )
-    csrf.exempt(unsubscribe)
 
 
 def _checked(form: SignupForm, keys: tuple[str, ...]) -> tuple[str, tuple[str, ...]] | None:
