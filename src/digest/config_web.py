@@ -23,21 +23,10 @@ class WebConfig:
     privacy_text: str  # paragraphs of the privacy statement (blank lines between them)
 
 
+# Used only when config.toml has no [web] privacy_text; the shipped config.toml has a full one.
 DEFAULT_PRIVACY = """
-Wir speichern für den Newsletter Ihre E-Mail-Adresse, die gewählten Themen und den Nachweis
-Ihrer Einwilligung: Zeitpunkt, Wortlaut-Version, IP-Adresse und Browserkennung der Anmeldung und
-der Bestätigung. Rechtsgrundlage ist Ihre Einwilligung (Art. 6 Abs. 1 lit. a DSGVO).
-
-Die Daten dienen nur dem Versand des Newsletters und werden nicht weitergegeben. Unbestätigte
-Anmeldungen werden nach Ablauf des Bestätigungslinks gelöscht. Nach einer Abmeldung bleibt der
-Nachweis der früheren Einwilligung gespeichert, solange wir ihn belegen müssen.
-
-Sie haben das Recht auf Auskunft, Berichtigung, Löschung, Einschränkung der Verarbeitung,
-Datenübertragbarkeit und Widerruf Ihrer Einwilligung sowie auf Beschwerde bei einer
-Datenschutz-Aufsichtsbehörde. Wenden Sie sich dazu an die im Impressum genannte Kontaktadresse.
-
-Diese Seiten setzen nur auf Formularseiten ein technisch notwendiges Cookie zum Schutz vor
-gefälschten Formularen (CSRF) und laden nichts von fremden Servern.
+Für den Newsletter speichern wir Ihre E-Mail-Adresse, Ihre Themenauswahl und den Nachweis
+Ihrer Einwilligung. Auskunft und Löschung erhalten Sie über die Kontaktadresse im Impressum.
 """
 
 KEYS = {

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import socket
 import sys
 
 from waitress.server import create_server
@@ -24,6 +25,9 @@ def serve(cfg: Config, host: str | None = None, port: int | None = None) -> None
         )
     app = create_app(cfg)
     try:
+        # Try the address first: a failed create_server leaves waitress's sockets open.
+        with socket.create_server((host, port)):
+            pass
         server = create_server(
             app,
             host=host,
