@@ -128,3 +128,24 @@ def app(site: Config, clock: Any) -> Any:
 @pytest.fixture
 def client(app: Any) -> Any:
     return app.test_client()
+
+
+# ---- CI must run the browser tests ---------------------------------------------------------
+
+_BROWSER_PASSED: list[str] = []
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    if report.when == "call" and report.passed and "browser" in report.keywords:
+        _BROWSER_PASSED.append(report.nodeid)
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """With DIGEST_REQUIRE_BROWSER=1 (CI), a run in which no browser test passed fails."""
+    import os
+
+    wanted = os.environ.get("DIGEST_REQUIRE_BROWSER") == "1"
+    selected = not session.config.option.keyword and not session.config.option.markexpr
+    if wanted and selected and not _BROWSER_PASSED and exitstatus == 0:
+        print("\ndigest: DIGEST_REQUIRE_BROWSER=1 but no browser test passed", flush=True)
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
