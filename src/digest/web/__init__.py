@@ -12,7 +12,9 @@ from __future__ import annotations
 import hashlib
 import hmac
 import logging
-from dataclasses import dataclass
+import threading
+from contextlib import AbstractContextManager
+from dataclasses import dataclass, field
 
 from flask import Flask, Response, request
 from flask_limiter import Limiter
@@ -24,6 +26,9 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from ..config import Config
 from ..errors import DigestError
 from ..pipeline.mailing import Clock, utc_now
+from ..pipeline.signup import subscriptions
+from ..store import Store
+from ..subscribers.manage import Subscriptions
 from ..subscribers.tokens import Tokens, load_secret
 from .archive import ArchiveFiles
 from .encoding import FLAG as ENCODING_FLAG
@@ -78,6 +83,17 @@ class State:
     now: Clock
     pages: Pages
     files: ArchiveFiles
+    local: threading.local = field(default_factory=threading.local)
+
+    def store(self) -> Store:
+        """This thread's open store: a connection per worker thread, opened on first use."""
+        store: Store | None = getattr(self.local, "store", None)
+        if store is None:
+            store = self.local.store = Store(self.cfg.store_path)
+        return store
+
+    def subscriptions(self) -> AbstractContextManager[Subscriptions]:
+        return subscriptions(self.cfg, self.now, self.tokens, self.store())
 
 
 def create_app(cfg: Config, *, now: Clock = utc_now) -> Flask:

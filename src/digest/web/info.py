@@ -38,6 +38,7 @@ def register(app: Flask, state: State) -> None:
     def health() -> tuple[Response, int]:
         checks: dict[str, str] = {}
         try:
+            # A fresh connection, not the thread's: the check is whether the store opens.
             with subscriptions(cfg, state.now, state.tokens) as subs:
                 subs.counts()
             checks["store"] = "ok"

@@ -129,7 +129,9 @@ def register(app: Flask, state: State, limiter: Limiter, csrf: CSRFProtect) -> N
         valid = form.validate()
         checked = _checked(form, cfg.topic_keys)
         if valid and checked is not None:
-            result = signups.add(cfg, checked[0], None, checked[1], "web", state.now, state.tokens)
+            result = signups.add(
+                cfg, checked[0], None, checked[1], "web", state.now, state.tokens, state.store()
+            )
             log.info("sign-up: %s, %s", who(result.subscriber), result.outcome)
             return after_response(lambda: mail_optin(result), sent_page())
         return page("signup.html.j2", "anmelden", status=400, form=form)
@@ -165,7 +167,7 @@ def register(app: Flask, state: State, limiter: Limiter, csrf: CSRFProtect) -> N
             return expired(token, exc.subscriber_id)
         except (BadToken, WrongPurpose) as exc:
             return link_error(exc, "confirm")
-        with signups.subscriptions(cfg, state.now, state.tokens) as subs:
+        with state.subscriptions() as subs:
             known = subs.get(subscriber_id)
             if known is None:
                 return gone()
@@ -197,7 +199,7 @@ def register(app: Flask, state: State, limiter: Limiter, csrf: CSRFProtect) -> N
         )
 
     def expired(token: str, subscriber_id: int) -> Response:
-        with signups.subscriptions(cfg, state.now, state.tokens) as subs:
+        with state.subscriptions() as subs:
             known = subs.get(subscriber_id)
         if known is not None and known.state == "active":
             return confirmed_page(known, again=True)
@@ -219,7 +221,9 @@ def register(app: Flask, state: State, limiter: Limiter, csrf: CSRFProtect) -> N
         except (BadToken, WrongPurpose) as exc:
             return link_error(exc, "confirm")
         csrf.protect()
-        result = signups.renew_expired(cfg, subscriber_id, state.now, state.tokens)
+        result = signups.renew_expired(
+            cfg, subscriber_id, state.now, state.tokens, state.store()
+        )
         if result is None:
             return gone()
         if result.subscriber.state == "active":
@@ -248,7 +252,7 @@ def register(app: Flask, state: State, limiter: Limiter, csrf: CSRFProtect) -> N
     # ---- preferences ---------------------------------------------------------------------
 
     def preferences(token: str) -> Response:
-        with signups.subscriptions(cfg, state.now, state.tokens) as subs:
+        with state.subscriptions() as subs:
             try:
                 known = subs.by_token("preferences", token)
             except (BadToken, WrongPurpose) as exc:
@@ -310,7 +314,7 @@ def register(app: Flask, state: State, limiter: Limiter, csrf: CSRFProtect) -> N
     # ---- unsubscribe ---------------------------------------------------------------------
 
     def unsubscribe(token: str) -> Response:
-        with signups.subscriptions(cfg, state.now, state.tokens) as subs:
+        with state.subscriptions() as subs:
             try:
                 known = subs.by_token("unsubscribe", token)
             except (BadToken, WrongPurpose) as exc:
