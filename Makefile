@@ -33,11 +33,13 @@ lint: $(STAMP)
 	$(BIN)/mypy
 
 ## bench: ingest/classify throughput, per-week rendering cost, and SMTP send throughput and
-##        memory (bench/send_bench.py, several minutes), on synthetic data
+##        memory (bench/send_bench.py, several minutes), and digest serve's requests/s and
+##        p99 latency (bench/serve_bench.py), on synthetic data
 bench: $(STAMP)
 	$(BIN)/python bench/ingest_bench.py
 	$(BIN)/python bench/render_bench.py
 	$(BIN)/python bench/send_bench.py
+	$(BIN)/python bench/serve_bench.py
 
 clean:
 	rm -rf $(VENV) var public .pytest_cache .mypy_cache .ruff_cache
