@@ -6,7 +6,6 @@ from __future__ import annotations
 import os
 import stat
 from dataclasses import replace
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -18,21 +17,7 @@ from digest.subscribers.csvfile import read_subscriber_csv
 from digest.subscribers.manage import Proof, Subscriptions, parse_topics
 from digest.subscribers.tokens import TokenExpired, Tokens, load_secret
 
-
-class Clock:
-    def __init__(self) -> None:
-        self.moment = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
-
-    def __call__(self) -> datetime:
-        return self.moment
-
-    def advance(self, **delta: float) -> None:
-        self.moment += timedelta(**delta)
-
-
-@pytest.fixture
-def clock() -> Clock:
-    return Clock()
+from .web_support import Clock  # the test clock; the `clock` fixture is in conftest.py
 
 
 @pytest.fixture

@@ -30,7 +30,7 @@ SECRET = "web-test-secret-0123456789abcdef"
 
 
 class Clock:
-    """A clock the test moves; starts on a Monday morning."""
+    """A clock the test moves; starts on a Monday morning. Shared by the subscriber tests."""
 
     def __init__(self) -> None:
         self.moment = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)

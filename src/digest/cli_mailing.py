@@ -104,7 +104,8 @@ def _positive(text: str) -> int:
 
 
 def _add(cfg: Config, args: argparse.Namespace) -> int:
-    signup = signups.subscribe(cfg, args.email, args.name, args.topics)
+    signup = signups.add(cfg, args.email, args.name, args.topics)
+    signups.send_optin(cfg, signup)
     s = signup.subscriber
     days = cfg.subscribe.confirm_days
     if signup.outcome == "unchanged" and s.state == "active":

@@ -91,20 +91,6 @@ class OptinMailer:
             self._connection.close()
 
 
-def subscribe(
-    cfg: Config,
-    address: str,
-    name: str | None = None,
-    topics: str | Sequence[str] | None = None,
-    source: str = "cli",
-    now: Clock = utc_now,
-) -> SignUp:
-    """Sign up an address and send its confirmation mail when one is due."""
-    signup = add(cfg, address, name, topics, source, now)
-    send_optin(cfg, signup, now)
-    return signup
-
-
 def add(
     cfg: Config,
     address: str,

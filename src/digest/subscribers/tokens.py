@@ -108,6 +108,7 @@ class Tokens:
                 if other != purpose and self._valid(other, token):
                     raise WrongPurpose(
                         other,
+                        purpose,
                         f"this is {_article(other)} {_NAMES[other]} link, "
                         f"not {_article(purpose)} {_NAMES[purpose]} link",
                         "use the link meant for what you want to do",
@@ -151,11 +152,12 @@ class BadToken(SubscriberError):
 
 
 class WrongPurpose(SubscriberError):
-    """A genuine token used for another purpose; `actual` is the purpose it was made for."""
+    """A genuine token used for another purpose: made for `actual`, used as `expected`."""
 
-    def __init__(self, actual: Purpose, message: str, hint: str) -> None:
+    def __init__(self, actual: Purpose, expected: Purpose, message: str, hint: str) -> None:
         super().__init__(message, hint)
         self.actual = actual
+        self.expected = expected
 
 
 class TokenExpired(SubscriberError):

@@ -22,12 +22,11 @@ def register(app: Flask, state: State) -> None:
 
     @bp.get("/datenschutz")
     def privacy() -> Response:
-        own = f"{cfg.site.base_url}datenschutz"
         return state.pages.render(
             "privacy.html.j2",
             "datenschutz",
             paragraphs=state.pages.paragraphs(cfg.web.privacy_text),
-            elsewhere=None if cfg.consent.privacy_url == own else cfg.consent.privacy_url,
+            elsewhere=state.pages.external_privacy(),
         )
 
     @bp.get("/impressum")

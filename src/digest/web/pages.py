@@ -54,8 +54,11 @@ class Pages:
         response.headers["Cache-Control"] = "no-store"
         return response
 
+    def external_privacy(self) -> str | None:
+        """The organisation's own privacy page, if [consent] privacy_url is not ours."""
+        url = self.cfg.consent.privacy_url
+        return None if url == f"{self.cfg.site.base_url}datenschutz" else url
+
     def privacy_url(self) -> str:
         """Where the consent text's privacy link goes: our page unless config names another."""
-        own = f"{self.cfg.site.base_url}datenschutz"
-        url = self.cfg.consent.privacy_url
-        return url_for("info.privacy") if url == own else url
+        return self.external_privacy() or url_for("info.privacy")

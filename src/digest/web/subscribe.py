@@ -22,7 +22,7 @@ from ..models import Subscriber
 from ..pipeline import signup as signups
 from ..subscribers.addresses import AddressError, parse_address
 from ..subscribers.manage import Proof, SignUp, parse_topics
-from ..subscribers.tokens import BadToken, Purpose, TokenExpired, WrongPurpose
+from ..subscribers.tokens import BadToken, TokenExpired, WrongPurpose
 from .forms import ConfirmForm, PreferencesForm, RenewForm, SignupForm, set_choices
 
 if TYPE_CHECKING:
@@ -72,10 +72,13 @@ def register(app: Flask, state: State, limiter: Limiter, csrf: CSRFProtect) -> N
             tone=tone,
         )
 
-    def link_error(exc: DigestError, expected: Purpose) -> Response:
+    @app.errorhandler(BadToken)
+    @app.errorhandler(WrongPurpose)
+    def link_error(exc: BadToken | WrongPurpose) -> Response:
+        """A link that is not genuine, from any route: say so, change nothing."""
         if isinstance(exc, WrongPurpose):
             text = (
-                f"Dieser Link ist {LINK_NAMES[exc.actual]}, nicht {LINK_NAMES[expected]}. "
+                f"Dieser Link ist {LINK_NAMES[exc.actual]}, nicht {LINK_NAMES[exc.expected]}. "
                 "Bitte verwenden Sie den passenden Link aus der E-Mail. Es wurde nichts geändert."
             )
         else:
@@ -165,8 +168,6 @@ def register(app: Flask, state: State, limiter: Limiter, csrf: CSRFProtect) -> N
             )
         except TokenExpired as exc:
             return expired(token, exc.subscriber_id)
-        except (BadToken, WrongPurpose) as exc:
-            return link_error(exc, "confirm")
         with state.subscriptions() as subs:
             known = subs.get(subscriber_id)
             if known is None:
@@ -216,10 +217,7 @@ def register(app: Flask, state: State, limiter: Limiter, csrf: CSRFProtect) -> N
         )
 
     def renew(token: str) -> Response:
-        try:
-            subscriber_id = state.tokens.check("confirm", token)  # genuine; age does not matter
-        except (BadToken, WrongPurpose) as exc:
-            return link_error(exc, "confirm")
+        subscriber_id = state.tokens.check("confirm", token)  # genuine; age does not matter
         csrf.protect()
         result = signups.renew_expired(
             cfg, subscriber_id, state.now, state.tokens, state.store()
@@ -253,10 +251,7 @@ def register(app: Flask, state: State, limiter: Limiter, csrf: CSRFProtect) -> N
 
     def preferences(token: str) -> Response:
         with state.subscriptions() as subs:
-            try:
-                known = subs.by_token("preferences", token)
-            except (BadToken, WrongPurpose) as exc:
-                return link_error(exc, "preferences")
+            known = subs.by_token("preferences", token)
             if known is None or known.state != "active":
                 return not_subscribed(known is None)
             form = PreferencesForm()
@@ -315,10 +310,7 @@ def register(app: Flask, state: State, limiter: Limiter, csrf: CSRFProtect) -> N
 
     def unsubscribe(token: str) -> Response:
         with state.subscriptions() as subs:
-            try:
-                known = subs.by_token("unsubscribe", token)
-            except (BadToken, WrongPurpose) as exc:
-                return link_error(exc, "unsubscribe")
+            known = subs.by_token("unsubscribe", token)
             if request.method == "GET":
                 if known is None or known.state in ("unsubscribed", "pending"):
                     return not_subscribed(known is None)
