@@ -25,7 +25,7 @@ the target "p99 < 50 ms for static pages and the one-click POST", as measured, i
 and waitress's "Task queue depth" warnings from the server log.
 
     python bench/serve_bench.py [--seconds 10] [--clients 50] [--rate 200]
-                                [--subscribers 20000]
+                                [--subscribers 20000] [--only one-click] [--mode closed]
 """
 
 from __future__ import annotations
@@ -297,6 +297,10 @@ def main() -> int:
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--rate", type=float, default=200.0, help="open loop, requests/s")
     parser.add_argument("--subscribers", type=int, default=20000)
+    parser.add_argument(
+        "--only", default="", help="run only the scenarios whose name contains this text"
+    )
+    parser.add_argument("--mode", choices=("both", "closed", "open"), default="both")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="serve-bench-") as name:
         tmp = Path(name)
@@ -347,8 +351,12 @@ def report(
         f" {args.seconds:g} s per run; open loop at {args.rate:g} requests/s in total"
     )
     results: list[tuple[str, str, Result]] = []
+    modes = [("closed", None), (f"open {args.rate:g}/s", args.rate)]
+    modes = [m for m in modes if args.mode in ("both", m[0].split()[0])]
     for name, make in scenarios(port, unsubscribe):
-        for mode, rate in (("closed", None), (f"open {args.rate:g}/s", args.rate)):
+        if args.only.lower() not in name.lower():
+            continue
+        for mode, rate in modes:
             cpu, busy = cpu_seconds(proc.pid), busy_seconds()
             r = asyncio.run(run_load(port, make, args.clients, args.seconds, rate))
             r.server_cpu = cpu_seconds(proc.pid) - cpu

@@ -163,3 +163,59 @@ def test_missing_output_folder_is_a_404_not_a_crash(client: Any, site: Config) -
     assert "Seite nicht gefunden" in response.get_data(as_text=True)
     health = client.get("/healthz")
     assert health.status_code == 503 and health.json["output"] == "missing"
+
+
+def test_front_answers_files_itself_and_passes_the_rest_to_flask(site: Config) -> None:
+    """ArchiveFront serves an existing file without calling the app behind it; a missing
+    file, a form route, another method and a forbidden path all reach the app."""
+    from werkzeug.test import Client
+
+    from digest.web.archive import ArchiveFiles
+    from digest.web.static import ArchiveFront
+
+    reached: list[str] = []
+
+    def behind(environ: dict[str, Any], start_response: Any) -> list[bytes]:
+        reached.append(f"{environ['REQUEST_METHOD']} {environ['PATH_INFO']}")
+        start_response("404 Not Found", [("Content-Type", "text/plain")])
+        return [b"app"]
+
+    (site.out / "anmelden").mkdir()
+    (site.out / "anmelden" / "index.html").write_text("not the form", "utf-8")
+    front = Client(ArchiveFront(behind, ArchiveFiles(site.out), frozenset({"anmelden"})))
+    served = front.get("/weeks/2026-W01.html")
+    assert served.status_code == 200 and b"KW 1" in served.data
+    assert served.headers["Content-Security-Policy"].startswith("default-src 'none'")
+    assert front.head("/feed.atom").status_code == 200
+    assert reached == []
+    for path in ["/fehlt.html", "/anmelden/", "/../secret", "/.hidden"]:
+        assert front.get(path).data == b"app", path
+    assert front.post("/feed.atom").data == b"app"
+    assert reached == [
+        "GET /fehlt.html",
+        "GET /anmelden/",
+        "GET /../secret",
+        "GET /.hidden",
+        "POST /feed.atom",
+    ]
+
+
+def test_a_file_named_like_a_form_route_does_not_hide_it(client: Any, site: Config) -> None:
+    (site.out / "anmelden").write_text("a stray file in the output", "utf-8")
+    (site.out / "impressum").mkdir()
+    (site.out / "impressum" / "index.html").write_text("a stray page", "utf-8")
+    assert "Anmelden" in client.get("/anmelden").get_data(as_text=True)
+    page = client.get("/impressum").get_data(as_text=True)
+    assert "Impressum" in page and "stray" not in page
+
+
+def test_archive_files_get_hsts_behind_an_https_proxy(site: Config, clock: Any) -> None:
+    from dataclasses import replace
+
+    from digest.web import create_app
+
+    behind = create_app(replace(site, web=replace(site.web, proxies=1)), now=clock).test_client()
+    secure = behind.get("/feed.atom", headers={"X-Forwarded-Proto": "https"})
+    assert secure.status_code == 200
+    assert secure.headers["Strict-Transport-Security"].startswith("max-age=")
+    assert "Strict-Transport-Security" not in behind.get("/feed.atom").headers

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -10,6 +11,22 @@ from typing import Self
 
 from ..errors import StoreError
 from .migrations import MIGRATIONS
+
+# One lock per store file, shared by every connection to it in this process. SQLite lets a
+# second writer wait through its busy handler, which sleeps in growing steps (up to 100 ms)
+# instead of waking when the lock is free: with several web threads writing at once, that
+# turned a 2 ms unsubscribe into a 1 s one. Threads now queue on this lock instead and SQLite's
+# busy wait only serves other processes (a CLI run beside `digest serve`). Re-entrant, so a
+# thread that opens a second connection inside a transaction gets SQLite's "locked" error, as
+# before, rather than waiting for itself forever.
+_WRITERS: dict[str, threading.RLock] = {}
+_WRITERS_GUARD = threading.Lock()
+
+
+def _writer_lock(path: Path) -> threading.RLock:
+    key = str(path.resolve())
+    with _WRITERS_GUARD:
+        return _WRITERS.setdefault(key, threading.RLock())
 
 
 class StoreBase:
@@ -26,6 +43,7 @@ class StoreBase:
             # in the OS's hands), which is the failure the ledger must survive.
             self._db.execute("PRAGMA journal_mode = WAL")
             self._db.execute("PRAGMA synchronous = NORMAL")
+            self._writer = _writer_lock(path)
             self._migrate()
         except sqlite3.DatabaseError as exc:
             raise StoreError(
@@ -64,21 +82,22 @@ class StoreBase:
     @contextmanager
     def transaction(self) -> Iterator[None]:
         """Run the block's writes atomically: all of them land, or none."""
-        try:
-            self._db.execute("BEGIN IMMEDIATE")
-            yield
-        except BaseException:
-            if self._db.in_transaction:
-                self._db.execute("ROLLBACK")
-            raise
-        else:
+        with self._writer:
             try:
-                self._db.execute("COMMIT")
-            except sqlite3.Error as exc:
-                self._db.execute("ROLLBACK")
-                raise StoreError(
-                    f"cannot write {self.path}: {exc}", "check disk space and permissions"
-                ) from None
+                self._db.execute("BEGIN IMMEDIATE")
+                yield
+            except BaseException:
+                if self._db.in_transaction:
+                    self._db.execute("ROLLBACK")
+                raise
+            else:
+                try:
+                    self._db.execute("COMMIT")
+                except sqlite3.Error as exc:
+                    self._db.execute("ROLLBACK")
+                    raise StoreError(
+                        f"cannot write {self.path}: {exc}", "check disk space and permissions"
+                    ) from None
 
     def get_meta(self, key: str) -> str | None:
         row = self._db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()

@@ -33,21 +33,10 @@ from ..subscribers.tokens import Tokens, load_secret
 from .archive import ArchiveFiles
 from .encoding import FLAG as ENCODING_FLAG
 from .encoding import FormEncodingCheck
+from .headers import secure
 from .pages import Pages
 
 log = logging.getLogger("digest.web")
-
-CSP = (
-    "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; "
-    "form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
-)
-SECURITY_HEADERS = {
-    "Content-Security-Policy": CSP,
-    "X-Content-Type-Options": "nosniff",
-    "Referrer-Policy": "no-referrer",
-    "X-Frame-Options": "DENY",
-    "Cross-Origin-Opener-Policy": "same-origin",
-}
 
 _ERRORS = {
     400: ("Ungültige Anfrage", "Die Anfrage konnte nicht verarbeitet werden."),
@@ -119,16 +108,8 @@ def create_app(cfg: Config, *, now: Clock = utc_now) -> Flask:
         # SameSite cookie protect the forms, so Flask-WTF must not demand one over https.
         WTF_CSRF_SSL_STRICT=False,
     )
-    if cfg.web.proxies:
-        n = cfg.web.proxies
-        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
-            app.wsgi_app, x_for=n, x_proto=n, x_host=n, x_prefix=n
-        )
     state = State(
         cfg, Tokens(secret), now, Pages(cfg), ArchiveFiles(cfg.out, max_bytes=64 * 1024 * 1024)
-    )
-    app.wsgi_app = FormEncodingCheck(  # type: ignore[method-assign]
-        app.wsgi_app, cfg.web.max_body_kb * 1024
     )
 
     @app.before_request
@@ -161,13 +142,23 @@ def create_app(cfg: Config, *, now: Clock = utc_now) -> Flask:
     _errors(app, state)
 
     @app.after_request
-    def secure(response: Response) -> Response:
-        for name, value in SECURITY_HEADERS.items():
-            response.headers.setdefault(name, value)
-        if request.is_secure:
-            response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+    def add_security_headers(response: Response) -> Response:
+        secure(response.headers, request.is_secure)
         return response
 
+    # WSGI layers, innermost first: archive files before Flask, then X-Forwarded-* (so the
+    # front sees the client's scheme), then the form-encoding check outermost.
+    app.wsgi_app = static.ArchiveFront(  # type: ignore[method-assign]
+        app.wsgi_app, state.files, static.app_prefixes(app)
+    )
+    if cfg.web.proxies:
+        n = cfg.web.proxies
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=n, x_proto=n, x_host=n, x_prefix=n
+        )
+    app.wsgi_app = FormEncodingCheck(  # type: ignore[method-assign]
+        app.wsgi_app, cfg.web.max_body_kb * 1024
+    )
     return app
 
 

@@ -21,8 +21,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from flask import Request, Response
 from werkzeug.http import http_date
+from werkzeug.wrappers import Request, Response
 
 TYPES = {
     ".html": "text/html; charset=utf-8",
