@@ -23,6 +23,7 @@ from .config_delivery import (
     read_delivery,
     read_subscribe,
 )
+from .config_ingest import IngestConfig, read_ingest, read_store_timeout
 from .config_web import WebConfig, read_web
 from .errors import ConfigError
 from .models import OTHER
@@ -87,6 +88,7 @@ class Config:
     path: Path
     site: SiteConfig
     store_path: Path
+    store_timeout: float  # seconds to wait for a store another process is writing
     sources: tuple[SourceConfig, ...]
     rules: Rules
     email: EmailConfig
@@ -98,6 +100,7 @@ class Config:
     consent: ConsentConfig
     delivery: DeliveryConfig
     web: WebConfig
+    ingest: IngestConfig
 
     @property
     def topic_keys(self) -> tuple[str, ...]:
@@ -194,6 +197,7 @@ class _Reader:
                 "smtp",
                 "dkim",
                 "web",
+                "ingest",
             },
         )
         site_t = self.take(data, "", "site", dict, {})
@@ -225,8 +229,9 @@ class _Reader:
             ) from None
 
         store_t = self.take(data, "", "store", dict, {})
-        self.only(store_t, "store", {"path"})
+        self.only(store_t, "store", {"path", "busy_timeout"})
         store_path = self.root / self.take(store_t, "store", "path", str, "var/digest.sqlite3")
+        store_timeout = read_store_timeout(self, store_t)
 
         sources = []
         for i, source in enumerate(self.take(data, "", "sources", list, [])):
@@ -281,6 +286,7 @@ class _Reader:
             self.path,
             site,
             store_path,
+            store_timeout,
             tuple(sources),
             self.rules(data),
             email,
@@ -292,6 +298,7 @@ class _Reader:
             read_consent(self, data, site.base_url),
             read_delivery(self, data, email.from_address),
             read_web(self, data),
+            read_ingest(self, data),
         )
 
     def rules(self, data: Mapping[str, Any]) -> Rules:

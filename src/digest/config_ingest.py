@@ -1,0 +1,52 @@
+"""The [ingest] and [store] limits of config.toml: how big a source file may be, which years
+an article's date may plausibly have, and how long to wait for a store another digest holds."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .config import _Reader
+
+
+@dataclass(frozen=True, slots=True)
+class IngestConfig:
+    max_file_bytes: int  # a bigger source file is refused with a problem, not read
+    earliest_year: int  # an article dated before this year is reported, not stored
+    latest_year: int | None  # ... and after this one; None: the year after the current one
+
+    def plausible_years(self, today: date | None = None) -> tuple[int, int]:
+        """The first and last year an article's date may have."""
+        last = self.latest_year
+        if last is None:
+            last = (today or date.today()).year + 1
+        return self.earliest_year, last
+
+
+def read_ingest(r: _Reader, data: Mapping[str, Any]) -> IngestConfig:
+    t = r.take(data, "", "ingest", dict, {})
+    r.only(t, "ingest", {"max_file_mb", "earliest_year", "latest_year"})
+    max_mb = r.take(t, "ingest", "max_file_mb", float, 10.0)
+    if not 0 < max_mb <= 1024:
+        raise r.fail("ingest.max_file_mb", f"{max_mb:g} is out of range", "use 0.1 to 1024 MB")
+    earliest = r.take(t, "ingest", "earliest_year", int, 1990)
+    latest = r.take(t, "ingest", "latest_year", int, 0) or None
+    if not 1000 <= earliest <= 9000:
+        raise r.fail("ingest.earliest_year", f"{earliest} is not a plausible year")
+    if latest is not None and not earliest <= latest <= 9000:
+        raise r.fail(
+            "ingest.latest_year",
+            f"{latest} is before earliest_year or too far ahead",
+            "leave it out to mean the year after the current one",
+        )
+    return IngestConfig(int(max_mb * 1024 * 1024), earliest, latest)
+
+
+def read_store_timeout(r: _Reader, store_t: Mapping[str, Any]) -> float:
+    seconds = r.take(store_t, "store", "busy_timeout", float, 5.0)
+    if not 0 <= seconds <= 3600:
+        raise r.fail("store.busy_timeout", f"{seconds:g} is out of range", "use 0 to 3600 s")
+    return seconds
