@@ -129,9 +129,21 @@ def _ingest(cfg: Config, args: argparse.Namespace) -> int:
 def _build(cfg: Config, args: argparse.Namespace) -> int:
     bar = ProgressBar(sys.stderr)
     week = IsoWeek.parse(args.week) if args.week else None
-    built = pipeline.build(cfg, week, args.out, progress=bar.update)
+    built = pipeline.build(cfg, week, args.out, progress=bar.update, strict=args.strict)
     bar.finish()
     code = _report_ingest(built.ingest, args.strict)
+    for problem in built.problems:
+        print(f"problem: {problem}", file=sys.stderr)
+    if built.stopped:
+        count = len(built.ingest.problems) + len(built.problems)
+        print(
+            f"digest: --strict and {count} problem{'s' if count != 1 else ''}: "
+            f"nothing was written to {built.out}",
+            file=sys.stderr,
+        )
+        return EXIT_PROBLEMS
+    if args.strict and built.problems:
+        code = EXIT_PROBLEMS
     if built.missing_week:
         print(
             f"digest: {built.missing_week} has no articles: no email or page for it",
@@ -140,7 +152,10 @@ def _build(cfg: Config, args: argparse.Namespace) -> int:
     shrunk = {w: b for w, b in built.budgets.items() if b != "full"}
     print(
         f"Rendered {len(built.weeks)} week{'s' if len(built.weeks) != 1 else ''} into "
-        f"{built.out}: {len(built.written)} files written, {len(built.unchanged)} unchanged."
+        f"{built.out}: {len(built.written)} files written, {len(built.unchanged)} unchanged"
+        + (f", {len(built.removed)} no longer produced removed" if built.removed else "")
+        + (f", {len(built.swept)} leftover temporary files swept" if built.swept else "")
+        + "."
     )
     for week_name, budget in sorted(shrunk.items()):
         print(f"  {week_name}: email shortened to fit the size limit ({budget})")

@@ -3,6 +3,7 @@ and write the output folder."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 from pathlib import Path
@@ -11,15 +12,17 @@ from jinja2 import Environment
 
 from ..config import Config
 from ..delivery.message import build_message, encode_body, message_id, preview_key
-from ..grouping import group_by_week
+from ..errors import RenderError
+from ..grouping import group_by_week, issue_of
 from ..l10n import L10n
-from ..models import Issue
+from ..models import Article, Issue, Problem
 from ..output import write_files
 from ..render import paths
 from ..render.archive import render_archive
 from ..render.email import PLACEHOLDERS, UNSUBSCRIBE_PLACEHOLDER, render_email
 from ..render.environment import make_environment
 from ..render.feed import render_feeds
+from ..vet import vet
 from ..weeks import IsoWeek
 from . import IngestSummary, Progress, ingest, open_store
 
@@ -33,8 +36,12 @@ class BuildSummary:
     weeks: list[str] = field(default_factory=list)
     budgets: dict[str, str] = field(default_factory=dict)  # week -> how much its email shrank
     missing_week: str | None = None  # --week named a week without articles
+    problems: list[Problem] = field(default_factory=list)  # articles repaired or left out
+    stopped: bool = False  # --strict and a problem: nothing was written
     written: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    swept: list[str] = field(default_factory=list)
 
 
 def build(
@@ -42,30 +49,139 @@ def build(
     week: IsoWeek | None = None,
     out: Path | None = None,
     progress: Progress | None = None,
+    *,
+    strict: bool = False,
 ) -> BuildSummary:
     """Ingest the configured sources, then render every week (or one), the feeds and the archive.
 
-    Everything is rendered in memory first, so a template or MJML error writes nothing.
+    Everything is rendered in memory first, so a template or MJML error writes nothing. An
+    article that cannot be rendered is left out with a problem, not the week; under `strict`
+    any problem stops the build before the output folder is touched.
     """
     summary = BuildSummary(ingest(cfg, None, progress), out or cfg.out)
+    if strict and summary.ingest.problems:
+        summary.stopped = True
+        return summary
     with open_store(cfg) as store:
-        issues = group_by_week(store.articles(), cfg.rules)
+        articles, summary.problems = vet(store.articles(), cfg.ingest.plausible_years())
     env = make_environment(cfg.templates)
     l10n = L10n(cfg.site.locale)
-    selected = [i for i in issues if week is None or i.week == week]
+    site = Site(cfg, env, l10n, week)
+    files, issues, left_out = site.render_skipping_bad_articles(articles, summary.budgets)
+    summary.problems.extend(left_out)
+    if strict and summary.problems:
+        summary.stopped = True
+        return summary
+    selected = site.selected(issues)
     if week is not None and not selected:
         summary.missing_week = str(week)
-    files: dict[str, bytes] = {}
-    for issue in selected:
-        files.update(render_week_email(issue, cfg, env, l10n, summary.budgets))
-        summary.weeks.append(str(issue.week))
-    pages = render_archive(issues, cfg, env, l10n)
-    keep = {paths.week_page(i.week) for i in selected}
-    files.update({k: v for k, v in pages.items() if k in keep or not k.startswith("weeks/")})
-    files.update(render_feeds(issues, cfg, env, l10n))
-    written = write_files(summary.out, files)
+    summary.weeks = [str(i.week) for i in selected]
+    # Files of the weeks not rendered this time (--week) are still current: keep them.
+    rendered = {i.week for i in selected}
+    keep = [name for i in issues if i.week not in rendered for name in week_files(i.week)]
+    written = write_files(summary.out, files, keep)
     summary.written, summary.unchanged = written.written, written.unchanged
+    summary.removed, summary.swept = written.removed, written.swept
     return summary
+
+
+def week_files(week: IsoWeek) -> list[str]:
+    """Every file the build writes for one week."""
+    return [paths.week_page(week)] + [
+        paths.email_file(week, suffix) for suffix in ("mjml", "html", "txt", "eml")
+    ]
+
+
+@dataclass
+class Site:
+    """Renders the whole output in memory: every selected week's email, the archive, the feeds."""
+
+    cfg: Config
+    env: Environment
+    l10n: L10n
+    week: IsoWeek | None
+
+    def selected(self, issues: Sequence[Issue]) -> list[Issue]:
+        return [i for i in issues if self.week is None or i.week == self.week]
+
+    def render(self, issues: Sequence[Issue], budgets: dict[str, str]) -> dict[str, bytes]:
+        cfg, env, l10n = self.cfg, self.env, self.l10n
+        files: dict[str, bytes] = {}
+        selected = self.selected(issues)
+        for issue in selected:
+            files.update(render_week_email(issue, cfg, env, l10n, budgets))
+        pages = render_archive(issues, cfg, env, l10n)
+        keep = {paths.week_page(i.week) for i in selected}
+        files.update({k: v for k, v in pages.items() if k in keep or not k.startswith("weeks/")})
+        files.update(render_feeds(issues, cfg, env, l10n))
+        return files
+
+    def render_skipping_bad_articles(
+        self, articles: Sequence[Article], budgets: dict[str, str]
+    ) -> tuple[dict[str, bytes], list[Issue], list[Problem]]:
+        """Render everything; if that fails, find the articles that make it fail, leave them
+        out with a problem each, and render again. A failure no single article explains (a
+        broken template) is raised as it is."""
+        issues = group_by_week(articles, self.cfg.rules)
+        try:
+            return self.render(issues, budgets), issues, []
+        except Exception as exc:
+            failure = exc
+        culprits = self._culprits(issues)
+        if not culprits or len(culprits) == sum(len(i.articles) for i in issues):
+            raise _as_render_error(failure) from None
+        problems = [_left_out(article, reason) for article, reason in culprits]
+        bad = {article.id for article, _ in culprits}
+        issues = group_by_week((a for a in articles if a.id not in bad), self.cfg.rules)
+        try:
+            return self.render(issues, budgets), issues, problems
+        except Exception as exc:
+            raise _as_render_error(exc) from None
+
+    def _culprits(self, issues: Sequence[Issue]) -> list[tuple[Article, str]]:
+        """Each article that fails to render on its own, with the reason; checked week by
+        week first, so only the articles of failing weeks are rendered one at a time."""
+        found = []
+        for issue in issues:
+            if self._fails([issue]) is None:
+                continue
+            for article in issue.articles:
+                reason = self._fails([issue_of(issue.week, [article], self.cfg.rules)])
+                if reason is not None:
+                    found.append((article, reason))
+        return found
+
+    def _fails(self, issues: list[Issue]) -> str | None:
+        try:
+            Site(self.cfg, self.env, self.l10n, None).render(issues, {})
+        except Exception as exc:
+            return _reason(exc)
+        return None
+
+
+def _reason(exc: BaseException) -> str:
+    text = str(exc).splitlines()[0] if str(exc) else ""
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+
+
+def _as_render_error(exc: BaseException) -> RenderError:
+    if isinstance(exc, RenderError):
+        return exc
+    return RenderError(
+        f"rendering failed: {_reason(exc)}",
+        "no single article explains it; check the templates folder (render.templates)",
+    )
+
+
+def _left_out(article: Article, reason: str) -> Problem:
+    where = min(article.sources) if article.sources else None
+    title = article.title if len(article.title) <= 60 else article.title[:57] + "..."
+    return Problem(
+        where.path if where else f"store article {article.id}",
+        where.line if where else None,
+        f"article {article.id} ({title!r}) cannot be rendered and was left out ({reason})",
+        "fix the article in its source file and build again",
+    )
 
 
 def render_week_email(

@@ -1,0 +1,108 @@
+"""Vet stored articles before rendering: whatever a store holds, the week still goes out.
+
+Ingest cleans what it reads, but a store written by an older digest (or edited by hand) may
+still hold text no renderer can take: characters that are illegal in XML 1.0 or unsafe in
+mail, an empty title, a date no calendar week can name. This stage runs between the store and
+the renderers. It repairs what it can without changing meaning (removing those characters)
+and leaves out what it cannot (no title, an implausible date), and reports each case as a
+`Problem` naming the article and where it came from. It never raises on article content.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import fields, replace
+from datetime import date
+
+from .models import Article, Problem
+
+# Not allowed in XML 1.0 (C0 controls except tab, newline and carriage return; lone
+# surrogates; U+FFFE and U+FFFF), plus DEL and the C1 controls, which XML allows but mail
+# clients and feed readers show as garbage or refuse.
+UNSHOWABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+_TEXT_FIELDS = tuple(
+    f.name
+    for f in fields(Article)
+    if f.name not in ("id", "kind", "format", "date", "sources", "classification")
+)
+_HINT = "fix the source file and ingest it again"
+
+
+def scrub(text: str) -> tuple[str, int]:
+    """Remove the characters no output can carry; return the text and how many went."""
+    cleaned, count = UNSHOWABLE.subn("", text)
+    return cleaned, count
+
+
+def vet(
+    articles: Iterable[Article], years: tuple[int, int]
+) -> tuple[list[Article], list[Problem]]:
+    """The articles fit to render, and a problem for each one repaired or left out."""
+    kept: list[Article] = []
+    problems: list[Problem] = []
+    first, last = years
+    for article in articles:
+        article, removed = _scrubbed(article)
+        where = _where(article)
+        if removed:
+            problems.append(
+                Problem(
+                    *where,
+                    f"article {article.id} ({_short(article.title)}): {removed} character"
+                    f"{'s' if removed != 1 else ''} that no email or feed can carry removed",
+                    _HINT,
+                )
+            )
+        if not article.title.strip(" \t\r\n:.-–—"):
+            problems.append(
+                Problem(*where, f"article {article.id} has no title; left out", _HINT)
+            )
+            continue
+        if article.date is not None and not first <= article.date.year <= last:
+            problems.append(
+                Problem(
+                    *where,
+                    f"article {article.id} ({_short(article.title)}) is dated "
+                    f"{_day(article.date)}, outside {first}-{last}; left out",
+                    "fix the date in the source, or widen [ingest] earliest_year/latest_year",
+                )
+            )
+            continue
+        kept.append(article)
+    return kept, problems
+
+
+def _scrubbed(article: Article) -> tuple[Article, int]:
+    changes: dict[str, object] = {}
+    total = 0
+    for name in _TEXT_FIELDS:
+        value = getattr(article, name)
+        cleaned: object
+        if isinstance(value, str):
+            cleaned, n = scrub(value)
+        elif isinstance(value, tuple):
+            parts = [scrub(v) for v in value]
+            cleaned, n = tuple(p for p, _ in parts), sum(c for _, c in parts)
+        else:
+            continue
+        if n:
+            changes[name] = cleaned
+            total += n
+    return (replace(article, **changes) if changes else article), total  # type: ignore[arg-type]
+
+
+def _where(article: Article) -> tuple[str, int | None]:
+    """The article's first source as (file, line), or its id when it has none."""
+    if article.sources:
+        first = min(article.sources)
+        return first.path, first.line
+    return f"store article {article.id}", None
+
+
+def _short(title: str) -> str:
+    return repr(title if len(title) <= 60 else title[:57] + "...")
+
+
+def _day(day: date) -> str:
+    return f"{day.day}.{day.month}.{day.year}"
