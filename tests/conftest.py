@@ -59,13 +59,18 @@ def expected_seeds() -> list[dict[str, object]]:
 def _needs_seeds(request: pytest.FixtureRequest) -> None:
     """Skip, and say why, a test that reads ../shared/seeds when the clone has none beside it.
 
-    CI always has ../shared, so there every one of these runs; a bare clone still passes.
+    CI always has ../shared and sets DIGEST_REQUIRE_SEEDS=1: there a missing folder fails
+    the test instead, so the comparison with the seeds can never be skipped unnoticed.
     """
+    import os
+
     function = getattr(request, "function", None)
     uses_seeds = function is not None and bool(
         {"SEEDS", "expected_seeds"} & set(function.__code__.co_names)
     )
     if uses_seeds and not SEEDS.exists():
+        if os.environ.get("DIGEST_REQUIRE_SEEDS") == "1":
+            pytest.fail(f"DIGEST_REQUIRE_SEEDS=1 but {SEEDS} is missing")
         pytest.skip(f"{SEEDS} is not beside this clone")
 
 
