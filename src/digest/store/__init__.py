@@ -1,6 +1,9 @@
 """The SQLite store. All SQL of digest lives in this package, one module per table family:
 
-    base.py         connection, migrations (migrations.py), transactions, meta
+    base.py         opening, migrations (migrations.py), transactions, meta
+    connection.py   the SQLite connection, every call's sqlite3.Error turned into StoreError
+    failures.py     which StoreError (message and hint) a failure becomes
+    identity.py     PRAGMA application_id: refuse other programs' SQLite files untouched
     articles.py     articles and the files they were seen in
     subscribers.py  subscribers and the suppression list
     deliveries.py   the delivery ledger: one row per (week, subscriber)

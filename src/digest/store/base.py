@@ -1,15 +1,23 @@
-"""The store's connection: opening, migrating, transactions and the meta table."""
+"""The store's connection: opening, migrating, transactions and the meta table.
+
+Every SQLite failure leaves this package as a StoreError with a hint (failures.py): the
+connection is wrapped (connection.py) and opening checks that the file is a digest store
+before changing it (identity.py).
+"""
 
 from __future__ import annotations
 
 import sqlite3
 import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Self
 
 from ..errors import StoreError
+from .connection import Connection
+from .failures import store_error
+from .identity import APPLICATION_ID, check_ours
 from .migrations import MIGRATIONS
 
 # One lock per store file, shared by every connection to it in this process. SQLite lets a
@@ -32,11 +40,22 @@ def _writer_lock(path: Path) -> threading.RLock:
 class StoreBase:
     """An open store: connection, migrations, transactions and the meta table."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, timeout: float = 5.0) -> None:
+        """Open (or create) the store at `path`.
+
+        `timeout` is how many seconds a statement waits for another process's write lock
+        ([store] busy_timeout) before it fails with "locked".
+        """
         self.path = path
+        self.timeout = timeout
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            self._db = sqlite3.connect(path, isolation_level=None)
+            check_ours(path, timeout)  # before anything below changes the file
+            raw = sqlite3.connect(path, timeout=timeout, isolation_level=None)
+        except (sqlite3.Error, OSError) as exc:
+            raise store_error(path, exc, timeout) from exc
+        self._db = Connection(raw, path, timeout)
+        try:
             self._db.execute("PRAGMA foreign_keys = ON")
             # WAL: a commit is a cheap append, so the send loop can record every message as
             # it happens; NORMAL keeps commits durable against a killed process (the WAL is
@@ -45,16 +64,9 @@ class StoreBase:
             self._db.execute("PRAGMA synchronous = NORMAL")
             self._writer = _writer_lock(path)
             self._migrate()
-        except sqlite3.DatabaseError as exc:
-            raise StoreError(
-                f"{path} is not a usable digest store ({exc})",
-                "if it is not an SQLite file, move it aside or set store.path in config.toml "
-                "to a new file; nothing was changed",
-            ) from None
-        except OSError as exc:
-            raise StoreError(
-                f"cannot create the store at {path}: {exc}", "check store.path"
-            ) from None
+        except BaseException:
+            raw.close()
+            raise
 
     def __enter__(self) -> Self:
         return self
@@ -66,38 +78,60 @@ class StoreBase:
         self._db.close()
 
     def _migrate(self) -> None:
-        version = self._db.execute("PRAGMA user_version").fetchone()[0]
+        """Bring the schema up to date and stamp the application id, one migration at a time.
+
+        The state is read again inside each write transaction: another process may have
+        migrated between the look and the lock.
+        """
+        if self._up_to_date():
+            return
+        while True:
+            with self.transaction():
+                if self._up_to_date():
+                    return
+                version = int(self._db.execute("PRAGMA user_version").fetchone()[0])
+                self._db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+                if version < len(MIGRATIONS):
+                    for statement in MIGRATIONS[version].split(";"):
+                        if statement.strip():
+                            self._db.execute(statement)
+                    self._db.execute(f"PRAGMA user_version = {version + 1}")
+
+    def _up_to_date(self) -> bool:
+        version = int(self._db.execute("PRAGMA user_version").fetchone()[0])
         if version > len(MIGRATIONS):
             raise StoreError(
                 f"{self.path} was written by a newer digest (schema {version})",
                 "upgrade digest or use another store file",
             )
-        for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
-            with self.transaction():
-                for statement in script.split(";"):
-                    if statement.strip():
-                        self._db.execute(statement)
-                self._db.execute(f"PRAGMA user_version = {number}")
+        stamped = self._db.execute("PRAGMA application_id").fetchone()[0] == APPLICATION_ID
+        return version == len(MIGRATIONS) and stamped
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
-        """Run the block's writes atomically: all of them land, or none."""
+        """Run the block's writes atomically: all of them land, or none.
+
+        SQLite failures (here or in the block) arrive as StoreError; whatever the block
+        raises, its writes are rolled back before the exception goes on.
+        """
         with self._writer:
+            self._db.execute("BEGIN IMMEDIATE")
             try:
-                self._db.execute("BEGIN IMMEDIATE")
                 yield
+                self._db.execute("COMMIT")
             except BaseException:
-                if self._db.in_transaction:
-                    self._db.execute("ROLLBACK")
+                self._rollback()
                 raise
-            else:
-                try:
-                    self._db.execute("COMMIT")
-                except sqlite3.Error as exc:
-                    self._db.execute("ROLLBACK")
-                    raise StoreError(
-                        f"cannot write {self.path}: {exc}", "check disk space and permissions"
-                    ) from None
+
+    def _rollback(self) -> None:
+        """Undo an open transaction; a failure here must not hide the error that caused it.
+
+        If ROLLBACK itself fails (the disk went away), SQLite rolls the transaction back when
+        the connection closes or from the journal on the next open, so nothing half-done lands.
+        """
+        if self._db.in_transaction:
+            with suppress(StoreError):
+                self._db.execute("ROLLBACK")
 
     def get_meta(self, key: str) -> str | None:
         row = self._db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
