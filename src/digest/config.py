@@ -1,20 +1,25 @@
-"""Read config.toml into frozen dataclasses; every error names the file, line and key."""
+"""Read config.toml into frozen dataclasses; every error names the file, line and key.
+
+Each section has its reader module (config_site.py, config_email.py, config_rules.py,
+config_delivery.py, config_web.py, config_ingest.py); `_Reader` holds what they share. Values
+are checked here, at load time, so that a bad one stops with `file:line: key: message` instead
+of crashing a build or a send later: every string is refused when it holds a control character
+(see `_Reader.take`), every number must lie in its range (`_Reader.number`), and addresses and
+URLs are stored in their ASCII form (see config_site.py and config_email.py).
+"""
 
 from __future__ import annotations
 
 import difflib
+import math
 import re
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
-from urllib.parse import urlsplit
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from babel import Locale, UnknownLocaleError
-
-from .classify import FIELDS, TIER_WEIGHTS, Rules, Term, Topic
+from .classify import Rules
 from .config_delivery import (
     ConsentConfig,
     DeliveryConfig,
@@ -23,57 +28,45 @@ from .config_delivery import (
     read_delivery,
     read_subscribe,
 )
+from .config_email import (
+    EmailConfig,
+    FeedConfig,
+    ImpressumConfig,
+    read_email,
+    read_feeds,
+    read_impressum,
+)
 from .config_ingest import IngestConfig, read_ingest, read_store_timeout
+from .config_rules import read_rules
+from .config_site import SiteConfig, read_site
 from .config_web import WebConfig, read_web
 from .errors import ConfigError
-from .models import OTHER
+
+__all__ = [
+    "Config",
+    "ConsentConfig",
+    "DeliveryConfig",
+    "EmailConfig",
+    "FeedConfig",
+    "ImpressumConfig",
+    "IngestConfig",
+    "SiteConfig",
+    "SourceConfig",
+    "SubscribeConfig",
+    "WebConfig",
+    "load_config",
+]
 
 T = TypeVar("T")
-_TOPIC_KEY = re.compile(r"^[a-z][a-z0-9_-]*$")
+N = TypeVar("N", int, float)
 
-
-@dataclass(frozen=True, slots=True)
-class SiteConfig:
-    title: str
-    base_url: str  # always ends with "/"
-    locale: str
-    timezone: str
-    since: str  # YYYY-MM-DD: date part of the permanent tag: URIs
-
-    @property
-    def domain(self) -> str:
-        return urlsplit(self.base_url).hostname or "localhost"
-
-    @property
-    def tz(self) -> ZoneInfo:
-        return ZoneInfo(self.timezone)
-
-
-@dataclass(frozen=True, slots=True)
-class EmailConfig:
-    from_name: str
-    from_address: str
-    reply_to: str
-    list_id: str  # the List-Id identifier, e.g. "wochenrueckblick.digest.example.de"
-    unsubscribe_mailto: str
-    max_html_kb: int  # Gmail clips near 100 KB; stay below this decoded size
-    lead_chars: int  # leads longer than this are shortened at a word boundary
-    short_lead_chars: int  # the shorter limit used when a week is too big
-
-
-@dataclass(frozen=True, slots=True)
-class ImpressumConfig:
-    publisher: str
-    address: str
-    responsible: str
-    contact: str
-
-
-@dataclass(frozen=True, slots=True)
-class FeedConfig:
-    weeks: int  # how many of the newest weekly issues feed.atom carries
-    author_name: str
-    author_email: str
+# The only values that may span lines; config.toml writes them as """...""" paragraphs.
+MULTILINE = frozenset({"consent.text", "web.privacy_text"})
+# C0 and C1 controls, DEL, and the Unicode line and paragraph separators. A CR or LF in a value
+# that reaches a mail header (site.title is the List-Id phrase, email.from_name the From name)
+# would start a header of its own ("Bcc: ..."); none of them belongs in a name, URL or path.
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+_CONTROL_MULTILINE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,6 +133,11 @@ class _Reader:
     def take(
         self, table: Mapping[str, Any], prefix: str, key: str, kind: type[T], default: Any = ...
     ) -> T:
+        """Return table[key] if it has the expected kind, or `default` when it is absent.
+
+        A string is also refused if it holds a control character (see `text`): this one check
+        covers every string key of every section, so a new key cannot forget it.
+        """
         dotted = f"{prefix}.{key}" if prefix else key
         if key not in table:
             if default is ...:
@@ -150,19 +148,67 @@ class _Reader:
         value = table[key]
         ok = isinstance(value, kind) and not (kind in (int, float) and isinstance(value, bool))
         if kind is float and isinstance(value, int) and not isinstance(value, bool):
-            value, ok = float(value), True
+            try:
+                value, ok = float(value), True
+            except OverflowError:  # an integer too big for a float: out of every range
+                value, ok = math.inf, True
         if not ok:
             raise self.fail(
                 dotted,
                 f"expected {_KIND_NAMES.get(kind, kind.__name__)}, got {value!r} "
                 f"({_KIND_NAMES.get(type(value), type(value).__name__)})",
             )
+        if isinstance(value, str):
+            self.text(dotted, value)
         return value  # type: ignore[no-any-return]
+
+    def text(self, key: str, value: str) -> None:
+        """Refuse control characters; only the MULTILINE texts may hold line breaks and tabs."""
+        multiline = key in MULTILINE
+        found = (_CONTROL_MULTILINE if multiline else _CONTROL).search(value)
+        if found is None:
+            return
+        char = f"U+{ord(found.group()):04X}"
+        if multiline:
+            raise self.fail(
+                key,
+                f"contains the control character {char}",
+                "line breaks and tabs are fine here; remove the other control characters",
+            )
+        raise self.fail(
+            key,
+            f"contains a line break or another control character ({char})",
+            f"write it on one line; only {' and '.join(sorted(MULTILINE))} may span lines",
+        )
+
+    def number(
+        self,
+        table: Mapping[str, Any],
+        prefix: str,
+        key: str,
+        kind: type[N],
+        default: N,
+        low: N,
+        high: N,
+        unit: str = "",
+        hint: str = "",
+    ) -> N:
+        """Return a number of `kind` that lies in [low, high]; nan never does."""
+        value = self.take(table, prefix, key, kind, default)
+        if not low <= value <= high:
+            raise self.fail(
+                f"{prefix}.{key}",
+                f"must be from {_shown(low)} to {_shown(high)}{unit}, got {_shown(value)}",
+                hint,
+            )
+        return value
 
     def strings(self, table: Mapping[str, Any], prefix: str, key: str) -> list[str]:
         values = self.take(table, prefix, key, list, [])
         if not all(isinstance(v, str) for v in values):
             raise self.fail(f"{prefix}.{key}", "expected a list of strings")
+        for value in values:
+            self.text(f"{prefix}.{key}", value)
         return values
 
     def only(self, table: Mapping[str, Any], prefix: str, known: set[str]) -> None:
@@ -200,34 +246,7 @@ class _Reader:
                 "ingest",
             },
         )
-        site_t = self.take(data, "", "site", dict, {})
-        self.only(site_t, "site", {"title", "base_url", "locale", "timezone", "since"})
-        base_url = self.take(site_t, "site", "base_url", str, "https://digest.example.de/")
-        if not re.match(r"^https?://[^/\s]+", base_url):
-            raise self.fail("site.base_url", f"{base_url!r} is not an http(s) URL")
-        since = self.take(site_t, "site", "since", str, "2017-01-01")
-        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", since):
-            raise self.fail("site.since", f"{since!r} is not a date like 2017-01-01")
-        site = SiteConfig(
-            title=self.take(site_t, "site", "title", str, "Wochenrückblick"),
-            base_url=base_url.rstrip("/") + "/",
-            locale=self.take(site_t, "site", "locale", str, "de_DE"),
-            timezone=self.take(site_t, "site", "timezone", str, "Europe/Berlin"),
-            since=since,
-        )
-        try:
-            Locale.parse(site.locale)
-        except (UnknownLocaleError, ValueError):
-            raise self.fail(
-                "site.locale", f"unknown locale {site.locale!r}", "use e.g. de_DE, de_AT or en"
-            ) from None
-        try:
-            ZoneInfo(site.timezone)
-        except (ZoneInfoNotFoundError, ValueError):
-            raise self.fail(
-                "site.timezone", f"unknown time zone {site.timezone!r}", "use e.g. Europe/Berlin"
-            ) from None
-
+        site = read_site(self, data)
         store_t = self.take(data, "", "store", dict, {})
         self.only(store_t, "store", {"path", "busy_timeout"})
         store_path = self.root / self.take(store_t, "store", "path", str, "var/digest.sqlite3")
@@ -245,41 +264,8 @@ class _Reader:
             sources.append(
                 SourceConfig(self.root / raw, f"{prefix}.path", self.lines.get(f"{prefix}.path"))
             )
-        email_t = self.take(data, "", "email", dict, {})
-        self.only(email_t, "email", {f.name for f in fields(EmailConfig)})
-        domain = site.domain
-        email = EmailConfig(
-            from_name=self.take(email_t, "email", "from_name", str, site.title),
-            from_address=self.take(email_t, "email", "from_address", str, f"newsletter@{domain}"),
-            reply_to=self.take(email_t, "email", "reply_to", str, f"redaktion@{domain}"),
-            list_id=self.take(email_t, "email", "list_id", str, f"digest.{domain}"),
-            unsubscribe_mailto=self.take(
-                email_t, "email", "unsubscribe_mailto", str, f"abmelden@{domain}"
-            ),
-            max_html_kb=self.take(email_t, "email", "max_html_kb", int, 90),
-            lead_chars=self.take(email_t, "email", "lead_chars", int, 400),
-            short_lead_chars=self.take(email_t, "email", "short_lead_chars", int, 160),
-        )
-        for key in ("from_address", "reply_to", "unsubscribe_mailto"):
-            if "@" not in getattr(email, key):
-                raise self.fail(f"email.{key}", f"{getattr(email, key)!r} is not an email address")
-        imp_t = self.take(data, "", "impressum", dict, {})
-        self.only(imp_t, "impressum", {f.name for f in fields(ImpressumConfig)})
-        impressum = ImpressumConfig(
-            publisher=self.take(imp_t, "impressum", "publisher", str),
-            address=self.take(imp_t, "impressum", "address", str),
-            responsible=self.take(imp_t, "impressum", "responsible", str),
-            contact=self.take(imp_t, "impressum", "contact", str, email.reply_to),
-        )
-        feeds_t = self.take(data, "", "feeds", dict, {})
-        self.only(feeds_t, "feeds", {f.name for f in fields(FeedConfig)})
-        feeds = FeedConfig(
-            weeks=self.take(feeds_t, "feeds", "weeks", int, 12),
-            author_name=self.take(feeds_t, "feeds", "author_name", str, impressum.publisher),
-            author_email=self.take(feeds_t, "feeds", "author_email", str, impressum.contact),
-        )
-        if feeds.weeks < 1:
-            raise self.fail("feeds.weeks", "must be at least 1")
+        email = read_email(self, data, site)
+        impressum = read_impressum(self, data, email)
         render_t = self.take(data, "", "render", dict, {})
         self.only(render_t, "render", {"templates", "out"})
         return Config(
@@ -288,10 +274,10 @@ class _Reader:
             store_path,
             store_timeout,
             tuple(sources),
-            self.rules(data),
+            read_rules(self, data),
             email,
             impressum,
-            feeds,
+            read_feeds(self, data, impressum),
             self.root / self.take(render_t, "render", "templates", str, "templates"),
             self.root / self.take(render_t, "render", "out", str, "public"),
             read_subscribe(self, data),
@@ -301,76 +287,9 @@ class _Reader:
             read_ingest(self, data),
         )
 
-    def rules(self, data: Mapping[str, Any]) -> Rules:
-        cls_t = self.take(data, "", "classify", dict, {})
-        known = {
-            "threshold",
-            "order",
-            "other_label",
-            "field_weights",
-            "joint_kicker_topic",
-            "joint_kicker_weight",
-            "modifier_factor",
-        }
-        self.only(cls_t, "classify", known)
-        topics_t = self.take(data, "", "topics", dict, {})
-        order = self.strings(cls_t, "classify", "order") or list(topics_t)
-        for key in order:
-            if key not in topics_t:
-                raise self.fail("classify.order", f"topic {key!r} has no [topics.{key}] table")
-        topics = []
-        for key, table in topics_t.items():
-            prefix = f"topics.{key}"
-            if key not in order:
-                raise self.fail(
-                    prefix, "topic missing from classify.order", f"add {key!r} to classify.order"
-                )
-            if key == OTHER or not _TOPIC_KEY.match(key):
-                raise self.fail(
-                    prefix, "bad topic key", "use lower-case letters; 'other' is reserved"
-                )
-            if not isinstance(table, dict):
-                raise self.fail(prefix, "expected a table")
-            self.only(table, prefix, {"label", *TIER_WEIGHTS})
-            terms: list[Term] = []
-            for tier, weight in TIER_WEIGHTS.items():
-                for spelling in self.strings(table, prefix, tier):
-                    try:
-                        terms.append(Term.parse(spelling, weight, key))
-                    except ValueError as exc:
-                        raise self.fail(f"{prefix}.{tier}", str(exc)) from None
-            topics.append(
-                (order.index(key), Topic(key, self.take(table, prefix, "label", str), tuple(terms)))
-            )
-        weights_t = self.take(cls_t, "classify", "field_weights", dict, {})
-        self.only(weights_t, "classify.field_weights", set(FIELDS))
-        weights = {
-            name: self.take(weights_t, "classify.field_weights", name, float, 0.0)
-            for name in FIELDS
-        }
-        joint = self.take(cls_t, "classify", "joint_kicker_topic", str, "") or None
-        if joint and joint not in topics_t:
-            raise self.fail("classify.joint_kicker_topic", f"unknown topic {joint!r}")
-        overrides_t = self.take(data, "", "overrides", dict, {})
-        overrides: dict[str, str] = {}
-        for ref, topic in overrides_t.items():
-            if not isinstance(topic, str) or (topic not in topics_t and topic != OTHER):
-                raise self.fail(
-                    f"overrides.{ref}",
-                    f"expected a topic key, got {topic!r}",
-                    f"use one of: {', '.join([*order, OTHER])}",
-                )
-            overrides[ref] = topic
-        return Rules(
-            topics=tuple(t for _, t in sorted(topics, key=lambda pair: pair[0])),
-            other_label=self.take(cls_t, "classify", "other_label", str, "Weitere Meldungen"),
-            threshold=self.take(cls_t, "classify", "threshold", float, 4.0),
-            field_weights=weights,
-            joint_kicker_topic=joint,
-            joint_kicker_weight=self.take(cls_t, "classify", "joint_kicker_weight", float, 0.0),
-            modifier_factor=self.take(cls_t, "classify", "modifier_factor", float, 0.5),
-            overrides=overrides,
-        )
+
+def _shown(value: float) -> str:
+    return f"{value:g}" if isinstance(value, float) else str(value)
 
 
 _KIND_NAMES: dict[type, str] = {
@@ -383,6 +302,14 @@ _KIND_NAMES: dict[type, str] = {
 }
 _HEADER = re.compile(r"^\s*(\[\[?)\s*([^\]]+?)\s*\]\]?\s*(?:#.*)?$")
 _KEY = re.compile(r"""^\s*(?:"([^"]+)"|'([^']+)'|([A-Za-z0-9_-]+))\s*=""")
+
+
+def key_lines(path: Path) -> dict[str, int]:
+    """The line of each dotted key in a config file, for messages found after loading it."""
+    try:
+        return _key_lines(path.read_text(encoding="utf-8-sig"))
+    except (OSError, UnicodeDecodeError):
+        return {}
 
 
 def _key_lines(text: str) -> dict[str, int]:

@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
+from .config_email import read_address
+
 if TYPE_CHECKING:
     from .config import _Reader
 
@@ -75,15 +77,11 @@ DEFAULT_CONSENT = (
 def read_subscribe(r: _Reader, data: Mapping[str, Any]) -> SubscribeConfig:
     t = r.take(data, "", "subscribe", dict, {})
     r.only(t, "subscribe", {"confirm_days", "resend_minutes"})
-    sub = SubscribeConfig(
-        confirm_days=r.take(t, "subscribe", "confirm_days", int, 7),
-        resend_minutes=r.take(t, "subscribe", "resend_minutes", int, 60),
+    return SubscribeConfig(
+        confirm_days=r.number(t, "subscribe", "confirm_days", int, 7, 1, 365, " days"),
+        # 0: a new mail each time the address is entered; at most a week between two.
+        resend_minutes=r.number(t, "subscribe", "resend_minutes", int, 60, 0, 10_080, " minutes"),
     )
-    if sub.confirm_days < 1:
-        raise r.fail("subscribe.confirm_days", "must be at least 1")
-    if sub.resend_minutes < 0:
-        raise r.fail("subscribe.resend_minutes", "must not be negative")
-    return sub
 
 
 def read_consent(r: _Reader, data: Mapping[str, Any], base_url: str) -> ConsentConfig:
@@ -111,24 +109,20 @@ def read_delivery(r: _Reader, data: Mapping[str, Any], from_address: str) -> Del
         raise r.fail(
             "delivery.transport", f"unknown transport {transport!r}", 'use "maildir" or "smtp"'
         )
-    delivery = DeliveryConfig(
+    return DeliveryConfig(
         transport=transport,  # type: ignore[arg-type]
         maildir=r.root / r.take(t, "delivery", "maildir", str, "var/outbox"),
-        return_path=r.take(t, "delivery", "return_path", str, from_address),
-        bounce_after=r.take(t, "delivery", "bounce_after", int, 3),
-        retries=r.take(t, "delivery", "retries", int, 4),
-        backoff_seconds=r.take(t, "delivery", "backoff_seconds", float, 2.0),
+        # The envelope sender: ASCII, an IDN domain as punycode (see config_email.py).
+        return_path=read_address(r, t, "delivery", "return_path", from_address),
+        bounce_after=r.number(t, "delivery", "bounce_after", int, 3, 1, 100, " refusals"),
+        retries=r.number(t, "delivery", "retries", int, 4, 1, 100, " attempts"),
+        # The wait doubles with each retry: an hour to start with is more than enough.
+        backoff_seconds=r.number(
+            t, "delivery", "backoff_seconds", float, 2.0, 0.0, 3600.0, " seconds"
+        ),
         smtp=_smtp(r, data),
         dkim=_dkim(r, data),
     )
-    if "@" not in delivery.return_path:
-        raise r.fail("delivery.return_path", f"{delivery.return_path!r} is not an email address")
-    for key in ("bounce_after", "retries"):
-        if getattr(delivery, key) < 1:
-            raise r.fail(f"delivery.{key}", "must be at least 1")
-    if delivery.backoff_seconds < 0:
-        raise r.fail("delivery.backoff_seconds", "must not be negative")
-    return delivery
 
 
 def _smtp(r: _Reader, data: Mapping[str, Any]) -> SmtpConfig:
@@ -154,27 +148,19 @@ def _smtp(r: _Reader, data: Mapping[str, Any]) -> SmtpConfig:
             "smtp.security", f"unknown value {security!r}", 'use "none", "starttls" or "tls"'
         )
     ca_file = r.take(t, "smtp", "ca_file", str, "")
-    smtp = SmtpConfig(
+    return SmtpConfig(
         host=r.take(t, "smtp", "host", str, "localhost"),
-        port=r.take(t, "smtp", "port", int, 465 if security == "tls" else 587),
+        port=r.number(t, "smtp", "port", int, 465 if security == "tls" else 587, 1, 65_535),
         security=security,  # type: ignore[arg-type]
         user=r.take(t, "smtp", "user", str, ""),
-        connections=r.take(t, "smtp", "connections", int, 2),
-        rate_per_second=r.take(t, "smtp", "rate_per_second", float, 0.0),
-        reconnect_after=r.take(t, "smtp", "reconnect_after", int, 100),
-        timeout=r.take(t, "smtp", "timeout", float, 30.0),
+        connections=r.number(t, "smtp", "connections", int, 2, 1, 100),
+        rate_per_second=r.number(
+            t, "smtp", "rate_per_second", float, 0.0, 0.0, 10_000.0, " (0: no limit)"
+        ),
+        reconnect_after=r.number(t, "smtp", "reconnect_after", int, 100, 1, 1_000_000, " messages"),
+        timeout=r.number(t, "smtp", "timeout", float, 30.0, 0.1, 3600.0, " seconds"),
         ca_file=r.root / ca_file if ca_file else None,
     )
-    if not 0 < smtp.port < 65536:
-        raise r.fail("smtp.port", f"{smtp.port} is not a port number")
-    for key in ("connections", "reconnect_after"):
-        if getattr(smtp, key) < 1:
-            raise r.fail(f"smtp.{key}", "must be at least 1")
-    if smtp.rate_per_second < 0:
-        raise r.fail("smtp.rate_per_second", "must not be negative", "0 means no limit")
-    if smtp.timeout <= 0:
-        raise r.fail("smtp.timeout", "must be positive")
-    return smtp
 
 
 def _dkim(r: _Reader, data: Mapping[str, Any]) -> DkimConfig | None:

@@ -29,24 +29,17 @@ class IngestConfig:
 def read_ingest(r: _Reader, data: Mapping[str, Any]) -> IngestConfig:
     t = r.take(data, "", "ingest", dict, {})
     r.only(t, "ingest", {"max_file_mb", "earliest_year", "latest_year"})
-    max_mb = r.take(t, "ingest", "max_file_mb", float, 10.0)
-    if not 0 < max_mb <= 1024:
-        raise r.fail("ingest.max_file_mb", f"{max_mb:g} is out of range", "use 0.1 to 1024 MB")
-    earliest = r.take(t, "ingest", "earliest_year", int, 1990)
+    max_mb = r.number(t, "ingest", "max_file_mb", float, 10.0, 0.1, 1024.0, " MB")
+    earliest = r.number(t, "ingest", "earliest_year", int, 1990, 1000, 9000)
     latest = r.take(t, "ingest", "latest_year", int, 0) or None
-    if not 1000 <= earliest <= 9000:
-        raise r.fail("ingest.earliest_year", f"{earliest} is not a plausible year")
     if latest is not None and not earliest <= latest <= 9000:
         raise r.fail(
             "ingest.latest_year",
-            f"{latest} is before earliest_year or too far ahead",
+            f"must be from earliest_year ({earliest}) to 9000, got {latest}",
             "leave it out to mean the year after the current one",
         )
     return IngestConfig(int(max_mb * 1024 * 1024), earliest, latest)
 
 
 def read_store_timeout(r: _Reader, store_t: Mapping[str, Any]) -> float:
-    seconds = r.take(store_t, "store", "busy_timeout", float, 5.0)
-    if not 0 <= seconds <= 3600:
-        raise r.fail("store.busy_timeout", f"{seconds:g} is out of range", "use 0 to 3600 s")
-    return seconds
+    return r.number(store_t, "store", "busy_timeout", float, 5.0, 0.0, 3600.0, " seconds")

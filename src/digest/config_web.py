@@ -46,23 +46,17 @@ def read_web(r: _Reader, data: Mapping[str, Any]) -> WebConfig:
     r.only(t, "web", KEYS)
     web = WebConfig(
         host=r.take(t, "web", "host", str, "127.0.0.1"),
-        port=r.take(t, "web", "port", int, 8000),
-        threads=r.take(t, "web", "threads", int, 8),
-        proxies=r.take(t, "web", "proxies", int, 0),
+        port=r.number(t, "web", "port", int, 8000, 1, 65_535, hint="e.g. 8000"),
+        threads=r.number(t, "web", "threads", int, 8, 1, 1000),
+        # Each trusted proxy adds one X-Forwarded-For hop; more than a few is a mistake.
+        proxies=r.number(t, "web", "proxies", int, 0, 0, 10, hint="0 when nothing is in front"),
         signup_limit_client=r.take(
             t, "web", "signup_limit_client", str, "10 per minute; 30 per hour"
         ),
         signup_limit_address=r.take(t, "web", "signup_limit_address", str, "3 per hour"),
-        max_body_kb=r.take(t, "web", "max_body_kb", int, 16),
+        max_body_kb=r.number(t, "web", "max_body_kb", int, 16, 1, 102_400, " KB"),
         privacy_text=r.take(t, "web", "privacy_text", str, DEFAULT_PRIVACY).strip(),
     )
-    if not 0 < web.port < 65536:
-        raise r.fail("web.port", f"{web.port} is not a TCP port", "use 1-65535, e.g. 8000")
-    for key in ("threads", "max_body_kb"):
-        if getattr(web, key) < 1:
-            raise r.fail(f"web.{key}", "must be at least 1")
-    if web.proxies < 0:
-        raise r.fail("web.proxies", "must not be negative", "0 when nothing is in front")
     for key in ("signup_limit_client", "signup_limit_address"):
         _check_limit(r, f"web.{key}", getattr(web, key))
     return web

@@ -148,11 +148,18 @@ class L10n:
 
     def items(self, n: int) -> str:
         """'1 Meldung', '3 Meldungen', '1.234 Meldungen'."""
-        return f"{self.number(n)} {self._items[self.locale.plural_form(n)]}"
+        return f"{self.number(n)} {self.items_word(n)}"
 
     def items_word(self, n: int) -> str:
-        """'Meldung' or 'Meldungen', as `n` requires."""
-        return self._items[self.locale.plural_form(n)]
+        """'Meldung' or 'Meldungen', as `n` requires.
+
+        The plural category is CLDR's for the locale (babel's Locale.plural_form), so it can be
+        any of zero, one, two, few, many and other: Polish and Russian use few and many, Arabic
+        and Welsh zero and two as well. A catalogue has the words only for its own language's
+        categories (ours: one and other); every category it lacks takes the "other" word, which
+        CLDR guarantees every locale has.
+        """
+        return self._items.get(self.locale.plural_form(n), self._items["other"])
 
     def more_items(self, n: int) -> str:
         """'… und 12 weitere Meldungen'."""

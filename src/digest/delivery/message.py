@@ -10,6 +10,11 @@ How a gap stays valid quoted-printable: the text before it ends with a soft line
 ("=" CRLF), the token stands on a line of its own (tokens are URL-safe ASCII, which QP
 carries literally; a long one is split by further soft breaks), and a soft break follows it.
 A decoder joins the soft-broken lines, so the link reads whole in both parts.
+
+Headers are 7-bit. The addresses, base_url and list_id taken from the config are already ASCII:
+load_config converts an internationalised domain to punycode once, at load time (config_site.py
+and config_email.py), so nothing here converts it again; the subscriber's To address comes in
+its ASCII form from subscribers/addresses.py.
 """
 
 from __future__ import annotations
