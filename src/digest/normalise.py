@@ -18,6 +18,14 @@ _PLAUSIBLE = frozenset(
     "\u00a0\u00ad\u2009\u200b\u202f\ufeff"  # NBSP, soft hyphen, thin and zero-width spaces
 )
 _INVISIBLE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff]")
+# Characters no output may carry: those XML 1.0 forbids (C0 controls except tab, newline and
+# carriage return; lone surrogates; U+FFFE and U+FFFF), which make lxml, feedgen and MJML
+# fail, plus DEL and the C1 controls, which XML allows but mail clients and terminals show
+# as garbage or act on (U+009B starts a terminal escape sequence).
+ILLEGAL_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+# Of those, the ones that stand between words (vertical tab is Word's manual line break, form
+# feed a page break, U+001C-U+001F field separators, U+0085 next line): a space, not nothing.
+_SPACE_LIKE = frozenset("\x0b\x0c\x1c\x1d\x1e\x1f\x85")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 _HIGH = re.compile(r"[^\x00-\x7f]")
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
@@ -39,11 +47,16 @@ class Decoded:
     error: str | None = None
 
 
-def decode_bytes(data: bytes) -> Decoded:
-    """Detect the encoding of a text dump (UTF-8 with or without BOM, UTF-16, cp1252, Latin-1)."""
+def decode_bytes(data: bytes, *, lone_surrogates: bool = False) -> Decoded:
+    """Detect the encoding of a text dump (UTF-8 with or without BOM, UTF-16, cp1252, Latin-1).
+
+    With `lone_surrogates`, a UTF-16 file with an unpaired surrogate still decodes (the
+    surrogate stays in the text, for clean_text to remove) instead of being refused whole.
+    """
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         try:
-            return Decoded(data.decode("utf-16"), "utf-16")
+            errors = "surrogatepass" if lone_surrogates else "strict"
+            return Decoded(data.decode("utf-16", errors), "utf-16")
         except UnicodeDecodeError:
             return Decoded(None, None, "starts with a UTF-16 mark but is not valid UTF-16")
     if b"\x00" in data:
@@ -74,6 +87,34 @@ def _looks_like_text(text: str) -> bool:
     high = _HIGH.findall(sample)
     odd = len(high) - sum(map(_PLAUSIBLE.__contains__, high))
     return odd <= max(3, len(high) // 5)
+
+
+def clean_text(text: str) -> tuple[str, int]:
+    """Remove the characters in ILLEGAL_CHARS; return the clean text and how many went.
+
+    Tab, newline and carriage return stay (the line splitting deals with them). A separator
+    control (vertical tab, form feed, U+001C-U+001F, U+0085) becomes a space, so the words
+    on either side stay apart; every other one is dropped. Ingest calls this on every file
+    before it looks at lines; a renderer may call it on anything that did not come through
+    ingest. Clean text comes back unchanged (the same object), cheaply.
+    """
+    if not ILLEGAL_CHARS.search(text):
+        return text, 0
+    return ILLEGAL_CHARS.subn(_replace_illegal, text)
+
+
+def _replace_illegal(match: re.Match[str]) -> str:
+    return " " if match.group() in _SPACE_LIKE else ""
+
+
+def describe_chars(text: str) -> str:
+    """Name the distinct ILLEGAL_CHARS in `text` as code points, e.g. 'U+0001, U+FFFE'."""
+    return ", ".join(sorted({f"U+{ord(c):04X}" for c in ILLEGAL_CHARS.findall(text)}))
+
+
+def has_title_text(title: str) -> bool:
+    """Tell whether a title has a letter or digit: ':' or '–' alone names nothing."""
+    return any(c.isalnum() for c in title)
 
 
 def clean_line(line: str) -> str:
@@ -108,6 +149,18 @@ def find_date(line: str) -> tuple[date, str] | None:
     return found, line[match.end() :].strip()
 
 
+# A bracketed date marker in any shape: [0.0.0], [3.11.25], [3/11/2025], [2025-11-03].
+_ANY_DATE_RE = re.compile(r"\[\s*\d{1,4}\s*[./-]\s*\d{1,4}\s*[./-]\s*\d{1,4}\s*\]")
+
+
+def find_malformed_date(line: str) -> str | None:
+    """Return a leading date marker that is not in [D.M.YYYY] form, such as '[0.0.0]'."""
+    if _DATE_RE.match(line):
+        return None
+    match = _ANY_DATE_RE.match(line)
+    return match.group() if match else None
+
+
 def parse_dmy(text: str) -> date:
     """Parse 'DD.MM.YYYY' (leading zeros optional); raise BadDate for impossible dates."""
     parts = text.strip().split(".")
@@ -134,10 +187,11 @@ def article_id(title: str, day: date | None) -> str:
 
 def is_url(line: str) -> bool:
     """Tell whether a whole line is a web address, with or without scheme."""
-    return " " not in line and bool(_URL_RE.match(line))
+    # \S in the pattern would let a control character through into a link.
+    return " " not in line and bool(_URL_RE.match(line)) and not ILLEGAL_CHARS.search(line)
 
 
-_WEB_URL = re.compile(r"^https?://[^\s<>\"'`]+$", re.IGNORECASE)
+_WEB_URL = re.compile(r"^https?://[^\s<>\"'`\x00-\x1f\x7f-\x9f]+$", re.IGNORECASE)
 
 
 def is_web_url(text: str) -> bool:

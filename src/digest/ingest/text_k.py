@@ -23,11 +23,22 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 
 from ..models import Article, Problem, Source
-from ..normalise import BadDate, article_id, find_date, is_url, normalise_url
+from ..normalise import (
+    BadDate,
+    article_id,
+    find_date,
+    find_malformed_date,
+    has_title_text,
+    is_url,
+    normalise_url,
+)
+from .dates import Years, implausible, malformed
 
 FORMAT = "K"
 SECTION_RE = re.compile(r"^Weitere Meldungen und Beiträge aus dem Bereich\s+(.+)$")
-_DATE_START = re.compile(r"^\[\s*\d{1,2}\s*\.\s*\d{1,2}\s*\.\s*\d{4}\s*\]")
+# A date line, also one whose marker is malformed ([0.0.0], [3.11.25]): it still marks where
+# the lead begins, and its problem says what is wrong with the date, not that none is there.
+_DATE_START = re.compile(r"^\[\s*\d{1,4}\s*[./-]\s*\d{1,4}\s*[./-]\s*\d{1,4}\s*\]")
 _AUTHOR_TAG = re.compile(r"\s*\(([a-zäöüß]{1,5}(?:/[a-zäöüß]{1,5})?)\)$")
 _MORE = re.compile(r"\s*mehr\s*(?:\.\.\.|…)$")
 _STOP = re.compile(r"^(?:Suchen\s*(?:\.\.\.|…)|Anzeige|Aktuelle Meldungen)$")
@@ -53,7 +64,9 @@ def detect(lines: Sequence[str]) -> bool:
 class _Parse:
     path: str
     lines: Sequence[str]
+    years: Years | None = None
     problems: list[Problem] = field(default_factory=list)
+    rejected: set[int] = field(default_factory=set)  # date lines outside the plausible years
 
     def problem(self, index: int | None, message: str, hint: str = "") -> None:
         self.problems.append(
@@ -61,12 +74,27 @@ class _Parse:
         )
 
     def date_at(self, index: int) -> tuple[date | None, str] | None:
-        """Parse a date line; report an impossible date and return (None, rest)."""
+        """Parse a date line; report a malformed or impossible date and return (None, rest).
+
+        A date outside the plausible years is reported too, and its line goes into
+        `rejected`: the article it dates is skipped.
+        """
+        line = self.lines[index]
         try:
-            return find_date(self.lines[index])
+            found = find_date(line)
         except BadDate as exc:
             self.problem(index, str(exc), "correct the date in the file and ingest it again")
-            return None, _DATE_START.sub("", self.lines[index]).strip()
+            return None, _DATE_START.sub("", line).strip()
+        if found is None:
+            marker = find_malformed_date(line)
+            if marker is None:
+                return None
+            self.problems.append(malformed(self.path, index + 1, marker))
+            return None, line[len(marker) :].strip()
+        if problem := implausible(self.path, index + 1, found[0], self.years):
+            self.problems.append(problem)
+            self.rejected.add(index)
+        return found
 
     def next_filled(self, index: int) -> int | None:
         for j in range(index, len(self.lines)):
@@ -75,9 +103,14 @@ class _Parse:
         return None
 
 
-def parse(path: str, lines: Sequence[str]) -> tuple[list[Article], list[Problem]]:
-    """Extract the main article and every teaser from a portal page dump."""
-    p = _Parse(path, lines)
+def parse(
+    path: str, lines: Sequence[str], years: Years | None = None
+) -> tuple[list[Article], list[Problem]]:
+    """Extract the main article and every teaser from a portal page dump.
+
+    An article without a title, or dated outside `years`, is reported and left out.
+    """
+    p = _Parse(path, lines, years)
     end = next((i for i, line in enumerate(lines) if SECTION_RE.match(line)), len(lines))
     articles: list[Article] = []
     main = _parse_main(p, end)
@@ -125,12 +158,21 @@ def _parse_main(p: _Parse, end: int) -> Article | None:
     if len(heading) > 1 and heading[0].endswith(":"):
         kicker, heading = heading[0][:-1].strip(), heading[1:]
     title = " ".join(heading)
+    if not has_title_text(title):
+        p.problem(
+            start,
+            "the main article has no title",
+            "write the title above the [date] line; the article was skipped",
+        )
+        return None
 
     day: date | None = None
     lead_parts: list[str] = []
     cursor = heading_end
     if date_index is not None:
         found = p.date_at(date_index)
+        if date_index in p.rejected:
+            return None
         if found:
             day, rest = found
             lead_parts.append(rest)
@@ -224,7 +266,8 @@ def _parse_teasers(p: _Parse, start: int) -> list[Article]:
             i += 1  # chrome, a stray vendor name, or a caption without a teaser
             continue
         teaser, i = _parse_teaser(p, i, nxt, section)
-        teasers.append(teaser)
+        if teaser is not None:
+            teasers.append(teaser)
     if not stopped and teasers:
         p.problem(
             len(lines) - 1,
@@ -236,7 +279,8 @@ def _parse_teasers(p: _Parse, start: int) -> list[Article]:
 
 def _parse_teaser(
     p: _Parse, head: int, date_index: int, section: str | None
-) -> tuple[Article, int]:
+) -> tuple[Article | None, int]:
+    """Parse one teaser; None (after reporting why) for one without a title or plausible date."""
     lines = p.lines
     kicker, title, label = _split_heading(lines[head])
     found = p.date_at(date_index)
@@ -269,6 +313,15 @@ def _parse_teaser(
         if after is None or not _DATE_START.match(lines[after]):
             caption = lines[cap]
             cursor = cap + 1
+    if not has_title_text(title):
+        p.problem(
+            head,
+            "teaser has no title",
+            "write it as 'Kicker: Title' above the [date] line; the teaser was skipped",
+        )
+        return None, cursor
+    if date_index in p.rejected:
+        return None, cursor
     teaser = Article(
         id=article_id(title, day),
         kind="teaser",

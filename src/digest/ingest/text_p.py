@@ -15,7 +15,8 @@ from collections.abc import Sequence
 from datetime import date
 
 from ..models import Article, Problem, Source
-from ..normalise import BadDate, article_id, parse_dmy
+from ..normalise import BadDate, article_id, has_title_text, parse_dmy
+from .dates import Years, implausible
 
 FORMAT = "P"
 _RELEASE = re.compile(r"^Pressemitteilung vom\s+(\d{1,2}\.\d{1,2}\.\d{4})$")
@@ -28,8 +29,13 @@ def detect(lines: Sequence[str]) -> bool:
     return any(_RELEASE.match(line) for line in lines[:60])
 
 
-def parse(path: str, lines: Sequence[str]) -> tuple[list[Article], list[Problem]]:
-    """Extract the one article of a press release."""
+def parse(
+    path: str, lines: Sequence[str], years: Years | None = None
+) -> tuple[list[Article], list[Problem]]:
+    """Extract the one article of a press release.
+
+    A release without a title, or dated outside `years`, is reported and left out.
+    """
     problems: list[Problem] = []
 
     def dated(index: int, text: str) -> date | None:
@@ -46,12 +52,13 @@ def parse(path: str, lines: Sequence[str]) -> tuple[list[Article], list[Problem]
 
     place = None
     end = len(lines)
+    day_index = start
     closing = next((i for i in range(len(lines) - 1, start, -1) if lines[i]), None)
     if closing is not None and (m := _CLOSING.match(lines[closing])):
         place = m.group(1).strip()
         closing_day = dated(closing, m.group(2))
         if day is None:
-            day = closing_day
+            day, day_index = closing_day, closing
         elif closing_day is not None and closing_day != day:
             problems.append(
                 Problem(
@@ -87,12 +94,20 @@ def parse(path: str, lines: Sequence[str]) -> tuple[list[Article], list[Problem]
             current = []
     if current:
         paragraphs.append(" ".join(current))
-    if title_index is None:
+    if title_index is None or not has_title_text(lines[title_index]):
         problems.append(
-            Problem(path, start + 1, "the press release has no title", "add the title line")
+            Problem(
+                path,
+                (title_index if title_index is not None else start) + 1,
+                "the press release has no title",
+                "add the title line after 'Pressemitteilung vom'; the release was skipped",
+            )
         )
         return [], problems
     title = lines[title_index]
+    if day is not None and (problem := implausible(path, day_index + 1, day, years)):
+        problems.append(problem)
+        return [], problems
     if not paragraphs:
         problems.append(
             Problem(path, title_index + 1, "the press release has no text after its title")

@@ -5,13 +5,18 @@ from __future__ import annotations
 import hashlib
 import multiprocessing as mp
 import os
-from collections.abc import Callable, Iterator, Sequence
+import signal
+import threading
+from collections.abc import Callable, Generator, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
 from ..classify import Classifier
 from ..config import Config
 from ..ingest import EXTENSIONS, FileResult, read_file
+from ..ingest.dates import Years
+from ..ingest.files import document_kind, printable_name
 from ..models import Article, Problem
 from ..store import Query, Store
 
@@ -39,6 +44,7 @@ class IngestSummary:
     problems: list[Problem] = field(default_factory=list)
     weeks: list[tuple[str, int]] = field(default_factory=list)
     total: int = 0
+    stopped: bool = False  # strict and a problem: nothing was stored
 
     @property
     def seen(self) -> int:
@@ -47,7 +53,7 @@ class IngestSummary:
 
 def open_store(cfg: Config, classifier: Classifier | None = None) -> Store:
     """Open the configured store and bring stored topics up to date with the current rules."""
-    store = Store(cfg.store_path)
+    store = Store(cfg.store_path, cfg.store_timeout)
     try:
         with store.transaction():
             _reclassify_if_rules_changed(store, classifier or Classifier(cfg.rules))
@@ -65,7 +71,12 @@ def _reclassify_if_rules_changed(store: Store, classifier: Classifier) -> None:
 
 
 def collect_inputs(cfg: Config, paths: Sequence[Path] | None) -> tuple[list[Path], list[Problem]]:
-    """Expand the given paths (or the configured sources) into a sorted list of files."""
+    """Expand the given paths (or the configured sources) into a sorted list of files.
+
+    A folder gives its text dumps (EXTENSIONS), skipping dot files and dot folders; a
+    document we cannot read (.html, .docx, .pdf ..., see ingest.files.DOCUMENTS) is
+    reported, anything else is skipped silently. A file named explicitly is always taken.
+    """
     problems: list[Problem] = []
     wanted: list[tuple[Path, Problem]] = []
     if paths is None:
@@ -74,50 +85,86 @@ def collect_inputs(cfg: Config, paths: Sequence[Path] | None) -> tuple[list[Path
                 (
                     source.path,
                     Problem(
-                        str(cfg.path),
+                        printable_name(str(cfg.path)),
                         source.line,
-                        f"{source.key}: {source.path} does not exist",
+                        f"{source.key}: {printable_name(str(source.path))} does not exist",
                         "fix the path in config.toml or remove this [[sources]] entry",
                     ),
                 )
             )
     else:
         for path in paths:
-            wanted.append((path, Problem(str(path), None, "does not exist", "check the path")))
+            wanted.append(
+                (path, Problem(printable_name(str(path)), None, "does not exist", "check the path"))
+            )
     files: dict[Path, None] = {}
+    skipped: dict[Path, str] = {}
     for path, missing in wanted:
         if path.is_dir():
             for root, dirs, names in os.walk(path):
                 dirs[:] = sorted(d for d in dirs if not d.startswith("."))
                 for name in sorted(names):
                     candidate = Path(root) / name
-                    if not name.startswith(".") and candidate.suffix.lower() in EXTENSIONS:
+                    if name.startswith("."):
+                        continue
+                    if candidate.suffix.lower() in EXTENSIONS:
                         files[candidate] = None
+                    elif kind := document_kind(candidate):
+                        skipped[candidate] = kind
         elif path.exists():
             files[path] = None
         else:
             problems.append(missing)
+    base = cfg.path.resolve().parent
+    for path, kind in sorted(skipped.items()):
+        problems.append(
+            Problem(
+                shown_path(path, base),
+                None,
+                f"skipped: not a supported format ({kind})",
+                "only plain-text dumps (.txt, .text) are read; save it as plain text",
+            )
+        )
     return sorted(files), problems
 
 
 def ingest(
-    cfg: Config, paths: Sequence[Path] | None = None, progress: Progress | None = None
+    cfg: Config,
+    paths: Sequence[Path] | None = None,
+    progress: Progress | None = None,
+    *,
+    strict: bool = False,
 ) -> IngestSummary:
-    """Read the given paths (default: the configured sources) into the store in one transaction."""
+    """Read the given paths (default: the configured sources) into the store in one transaction.
+
+    Under `strict`, any problem leaves the store untouched: every file is read first.
+    """
     summary = IngestSummary()
     files, summary.problems = collect_inputs(cfg, paths)
     classifier = Classifier(cfg.rules)
     incoming: list[Article] = []
-    base = cfg.path.resolve().parent
-    for number, result in enumerate(_read_all(files, base, classifier), start=1):
-        summary.problems.extend(result.problems)
-        if result.articles:
-            summary.files_read += 1
-        else:
-            summary.files_failed += 1
-        incoming.extend(result.articles)
-        if progress:
-            progress(number, len(files), result.path)
+    job = _Job(
+        classifier,
+        cfg.path.resolve().parent,
+        cfg.ingest.max_file_bytes,
+        cfg.ingest.plausible_years(),
+    )
+    results = _read_all(files, job)
+    try:
+        for number, result in enumerate(results, start=1):
+            summary.problems.extend(result.problems)
+            if result.articles:
+                summary.files_read += 1
+            else:
+                summary.files_failed += 1
+            incoming.extend(result.articles)
+            if progress:
+                progress(number, len(files), result.path)
+    finally:
+        results.close()  # an interrupt here must stop (and reap) the workers now, not at GC
+    if strict and summary.problems:
+        summary.stopped = True
+        return summary
 
     with open_store(cfg, classifier) as store, store.transaction():
         existing = store.get_many(sorted({a.id for a in incoming}))
@@ -155,24 +202,34 @@ def _classified(classifier: Classifier, article: Article) -> Article:
     return replace(article, classification=classifier.classify(article))
 
 
+@dataclass(frozen=True, slots=True)
+class _Job:
+    """What reading one file needs besides its path: the same for every file of a run."""
+
+    classifier: Classifier
+    base: Path  # files inside it are shown relative to it
+    max_bytes: int
+    years: Years
+
+
 # Worker state for parallel reading; set in the parent before the pool forks, so the
 # children share the loaded lemma dictionary instead of loading it again.
-_WORKER: tuple[Classifier, Path] | None = None
+_WORKER: _Job | None = None
 PARALLEL_MIN_FILES = 64
 
 
 def _read_one(path: Path) -> FileResult:
     assert _WORKER is not None
-    classifier, base = _WORKER
-    result = read_file(path, shown_path(path, base))
-    articles = tuple(_classified(classifier, a) for a in result.articles)
+    job = _WORKER
+    result = read_file(path, shown_path(path, job.base), max_bytes=job.max_bytes, years=job.years)
+    articles = tuple(_classified(job.classifier, a) for a in result.articles)
     return replace(result, articles=articles)
 
 
-def _read_all(files: Sequence[Path], base: Path, classifier: Classifier) -> Iterator[FileResult]:
+def _read_all(files: Sequence[Path], job: _Job) -> Generator[FileResult, None, None]:
     """Read, parse and classify files in order, on all cores when there are many."""
     global _WORKER
-    _WORKER = (classifier, base)
+    _WORKER = job
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     if (
         len(files) < PARALLEL_MIN_FILES
@@ -181,9 +238,49 @@ def _read_all(files: Sequence[Path], base: Path, classifier: Classifier) -> Iter
     ):
         yield from map(_read_one, files)
         return
-    classifier.warm_up()
-    with mp.get_context("fork").Pool(min(cores or 2, 8)) as pool:
+    job.classifier.warm_up()
+    # Ctrl-C goes to the whole process group. Only the parent may act on it: a worker that
+    # also raised KeyboardInterrupt would print its traceback and could die holding the
+    # pool's queue lock, leaving the parent blocked for ever. So SIGINT is blocked while the
+    # pool forks (a child must not get it before its initializer ignores it) and delivered
+    # to the parent afterwards; on any exit the parent terminates and reaps the workers.
+    main = threading.current_thread() is threading.main_thread()
+    if main:
+        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        pool = mp.get_context("fork").Pool(min(cores or 2, 8), initializer=_ignore_sigint)
+    except BaseException:
+        if main:
+            signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+        raise
+    try:
+        if main:  # a Ctrl-C pressed meanwhile arrives here, where the workers get reaped
+            signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
         yield from pool.imap(_read_one, files, chunksize=16)
+        pool.close()
+        pool.join()
+    except BaseException:  # KeyboardInterrupt, or the consumer closing this generator early
+        with _sigint_ignored(main):  # a second Ctrl-C must not leave the workers behind
+            pool.terminate()
+            pool.join()
+        raise
+
+
+def _ignore_sigint() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+
+
+@contextmanager
+def _sigint_ignored(main: bool) -> Iterator[None]:
+    if not main:
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def merge(kept: Article, other: Article) -> Article:
@@ -204,12 +301,17 @@ def same_content(a: Article, b: Article) -> bool:
 
 
 def shown_path(path: Path, base: Path) -> str:
-    """Name a file relative to `base` when it lies inside it, else by its absolute path."""
+    """Name a file relative to `base` when it lies inside it, else by its absolute path.
+
+    The name is printable (ingest.files.printable_name): a byte that is not UTF-8 shows as
+    `\\xNN`, so it can be printed, stored with the article and put into a feed.
+    """
     absolute = path.resolve()
     try:
-        return absolute.relative_to(base).as_posix()
+        shown = absolute.relative_to(base).as_posix()
     except ValueError:
-        return absolute.as_posix()
+        shown = absolute.as_posix()
+    return printable_name(shown)
 
 
 def list_articles(cfg: Config, query: Query) -> list[Article]:
