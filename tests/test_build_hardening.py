@@ -103,9 +103,18 @@ def test_strict_stops_before_writing_anything(
     assert build(config_file, "--strict") == 3
     assert not out.exists()
     assert "--strict and 5 problems: nothing was written" in capsys.readouterr().err
-    # An input problem under --strict stops it too, before the output is touched.
+    # An input problem under --strict stops it too, before the store or the output is touched:
+    # the good new file beside the bad one is not stored either.
     (config_file.parent / "in" / "leer.txt").write_text("", "utf-8")
+    (config_file.parent / "in" / "neu.txt").write_text(k_page(title="Neue Meldung"), "utf-8")
+    capsys.readouterr()
     assert build(config_file, "--strict") == 3 and not out.exists()
+    assert "nothing was stored or written" in capsys.readouterr().err
+    with Store(load_config(config_file).store_path) as store:
+        assert "Neue Meldung" not in {a.title for a in store.articles()}
+    assert build(config_file) == 0  # without --strict, the good file goes in
+    with Store(load_config(config_file).store_path) as store:
+        assert "Neue Meldung" in {a.title for a in store.articles()}
 
 
 def test_an_article_a_renderer_cannot_take_is_left_out_not_the_week(
@@ -254,3 +263,25 @@ def test_a_write_error_names_the_file(
     assert build(config_file) == 1
     err = capsys.readouterr().err
     assert f"cannot write {out / 'feed.atom'}" in err and "Traceback" not in err
+
+
+def test_an_override_that_matches_nothing_is_reported_with_its_line(
+    config_file: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (config_file.parent / "in" / "a.txt").write_text(k_page(), "utf-8")
+    text = config_file.read_text("utf-8")
+    assert "\n[overrides]\n" in text
+    text = text.replace(
+        "\n[overrides]\n",
+        '\n[overrides]\n"https://www.ulm.de/tippfehler" = "policy"\n'
+        '"https://www.ulm.de" = "policy"\n',
+    )
+    config_file.write_text(text, "utf-8")
+    line = text.splitlines().index('"https://www.ulm.de/tippfehler" = "policy"') + 1
+    assert build(config_file) == 0
+    err = capsys.readouterr().err
+    assert (
+        f"{config_file}:{line}: [overrides] 'https://www.ulm.de/tippfehler' matches no stored"
+        " article" in err
+    )
+    assert "'https://www.ulm.de' matches" not in err  # that one is the article's own URL

@@ -138,7 +138,7 @@ def _build(cfg: Config, args: argparse.Namespace) -> int:
         count = len(built.ingest.problems) + len(built.problems)
         print(
             f"digest: --strict and {count} problem{'s' if count != 1 else ''}: "
-            f"nothing was written to {built.out}",
+            f"nothing was {'stored or ' if built.ingest.stopped else ''}written to {built.out}",
             file=sys.stderr,
         )
         return EXIT_PROBLEMS
@@ -164,9 +164,12 @@ def _build(cfg: Config, args: argparse.Namespace) -> int:
 
 def _run_ingest(cfg: Config, paths: list[Path] | None, strict: bool) -> int:
     bar = ProgressBar(sys.stderr)
-    summary = pipeline.ingest(cfg, paths, progress=bar.update)
+    summary = pipeline.ingest(cfg, paths, progress=bar.update, strict=strict)
     bar.finish()
-    return _report_ingest(summary, strict)
+    code = _report_ingest(summary, strict)
+    if summary.stopped:
+        print("digest: --strict and problems: nothing was stored", file=sys.stderr)
+    return code
 
 
 def _report_ingest(summary: pipeline.IngestSummary, strict: bool) -> int:

@@ -10,29 +10,19 @@ and leaves out what it cannot (no title, an implausible date), and reports each 
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import fields, replace
 from datetime import date
 
 from .models import Article, Problem
+from .normalise import clean_text, has_title_text
 
-# Not allowed in XML 1.0 (C0 controls except tab, newline and carriage return; lone
-# surrogates; U+FFFE and U+FFFF), plus DEL and the C1 controls, which XML allows but mail
-# clients and feed readers show as garbage or refuse.
-UNSHOWABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 _TEXT_FIELDS = tuple(
     f.name
     for f in fields(Article)
     if f.name not in ("id", "kind", "format", "date", "sources", "classification")
 )
 _HINT = "fix the source file and ingest it again"
-
-
-def scrub(text: str) -> tuple[str, int]:
-    """Remove the characters no output can carry; return the text and how many went."""
-    cleaned, count = UNSHOWABLE.subn("", text)
-    return cleaned, count
 
 
 def vet(
@@ -54,7 +44,7 @@ def vet(
                     _HINT,
                 )
             )
-        if not article.title.strip(" \t\r\n:.-–—"):
+        if not has_title_text(article.title):
             problems.append(
                 Problem(*where, f"article {article.id} has no title; left out", _HINT)
             )
@@ -80,9 +70,9 @@ def _scrubbed(article: Article) -> tuple[Article, int]:
         value = getattr(article, name)
         cleaned: object
         if isinstance(value, str):
-            cleaned, n = scrub(value)
+            cleaned, n = clean_text(value)
         elif isinstance(value, tuple):
-            parts = [scrub(v) for v in value]
+            parts = [clean_text(v) for v in value]
             cleaned, n = tuple(p for p, _ in parts), sum(c for _, c in parts)
         else:
             continue

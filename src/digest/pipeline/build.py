@@ -10,7 +10,7 @@ from pathlib import Path
 
 from jinja2 import Environment
 
-from ..config import Config
+from ..config import Config, key_lines
 from ..delivery.message import build_message, encode_body, message_id, preview_key
 from ..errors import RenderError
 from ..grouping import group_by_week, issue_of
@@ -58,12 +58,15 @@ def build(
     article that cannot be rendered is left out with a problem, not the week; under `strict`
     any problem stops the build before the output folder is touched.
     """
-    summary = BuildSummary(ingest(cfg, None, progress), out or cfg.out)
-    if strict and summary.ingest.problems:
+    summary = BuildSummary(ingest(cfg, None, progress, strict=strict), out or cfg.out)
+    if summary.ingest.stopped:
         summary.stopped = True
         return summary
     with open_store(cfg) as store:
-        articles, summary.problems = vet(store.articles(), cfg.ingest.plausible_years())
+        stored = store.articles()
+    summary.problems = unmatched_overrides(cfg, stored)
+    articles, bad = vet(stored, cfg.ingest.plausible_years())
+    summary.problems.extend(bad)
     env = make_environment(cfg.templates)
     l10n = L10n(cfg.site.locale)
     site = Site(cfg, env, l10n, week)
@@ -83,6 +86,24 @@ def build(
     summary.written, summary.unchanged = written.written, written.unchanged
     summary.removed, summary.swept = written.removed, written.swept
     return summary
+
+
+def unmatched_overrides(cfg: Config, articles: Sequence[Article]) -> list[Problem]:
+    """An [overrides] entry whose id or URL no stored article has: a typo, most likely."""
+    if not cfg.rules.overrides:
+        return []
+    known = {a.id for a in articles} | {url for a in articles for url in a.urls}
+    lines = key_lines(cfg.path)
+    return [
+        Problem(
+            str(cfg.path),
+            lines.get(f"overrides.{ref}") or lines.get(f'overrides."{ref}"'),
+            f"[overrides] {ref!r} matches no stored article",
+            "check the id (`digest articles` lists them) or the URL, or remove the entry",
+        )
+        for ref in cfg.rules.overrides
+        if ref not in known
+    ]
 
 
 def week_files(week: IsoWeek) -> list[str]:

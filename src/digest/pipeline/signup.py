@@ -41,7 +41,7 @@ def subscriptions(
     if store is not None:
         yield Subscriptions(store, cfg, tokens, now)
         return
-    with Store(cfg.store_path) as opened:
+    with Store(cfg.store_path, cfg.store_timeout) as opened:
         yield Subscriptions(opened, cfg, tokens, now)
 
 

@@ -78,7 +78,7 @@ class State:
         """This thread's open store: a connection per worker thread, opened on first use."""
         store: Store | None = getattr(self.local, "store", None)
         if store is None:
-            store = self.local.store = Store(self.cfg.store_path)
+            store = self.local.store = Store(self.cfg.store_path, self.cfg.store_timeout)
         return store
 
     def subscriptions(self) -> AbstractContextManager[Subscriptions]:
