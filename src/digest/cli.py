@@ -74,7 +74,9 @@ def _parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("ingest", parents=[_common()], help="read article files into the store")
     p.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="files or folders")
-    p.add_argument("--strict", action="store_true", help="exit 3 if any input had a problem")
+    p.add_argument(
+        "--strict", action="store_true", help="any problem: store nothing and exit 3"
+    )
     p.set_defaults(handler=_ingest)
 
     p = sub.add_parser(
@@ -82,7 +84,11 @@ def _parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--week", type=_week, help="render only this ISO week's email and page")
     p.add_argument("--out", type=Path, help="output folder (default: [render] out in config)")
-    p.add_argument("--strict", action="store_true", help="exit 3 if any input had a problem")
+    p.add_argument(
+        "--strict",
+        action="store_true",
+        help="any problem: store and write nothing and exit 3",
+    )
     p.set_defaults(handler=_build)
 
     p = sub.add_parser("articles", parents=[_common()], help="list stored articles")
