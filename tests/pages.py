@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from dataclasses import fields
+
+from digest.models import Article
+
 NBSP = "\u00a0"
 CHROME = f"Druckversion{NBSP}{NBSP}{NBSP} PDF {NBSP}{NBSP}{NBSP} Link mailen"
 
@@ -44,3 +48,16 @@ def p_release(title: str = "Stadt tritt Datenbündnis bei", day: str = "05.11.20
         "Der Stadtrat hat den Beitritt einstimmig beschlossen.\n\n\n"
         f"Autor/in: Pressestelle\n\nMusterstadt, {day}"
     )
+
+
+def article_texts(article: Article) -> list[str]:
+    """Every text an article carries (its string fields, list items and source paths)."""
+    out: list[str] = []
+    for f in fields(Article):
+        value = getattr(article, f.name)
+        if isinstance(value, str):
+            out.append(value)
+        elif isinstance(value, tuple):
+            out.extend(v for v in value if isinstance(v, str))
+    out.extend(s.path for s in article.sources)
+    return out

@@ -12,7 +12,7 @@ import sys
 import time
 import zipfile
 from collections.abc import Iterator
-from dataclasses import fields, replace
+from dataclasses import replace
 from pathlib import Path
 from types import FrameType
 
@@ -27,7 +27,7 @@ from digest.normalise import ILLEGAL_CHARS, clean_text, is_url, is_web_url
 from digest.store import Store
 
 from .conftest import ROOT
-from .pages import k_page, p_release, teaser
+from .pages import article_texts, k_page, p_release, teaser
 
 # A real dump is a few kilobytes; a few stray control characters in it are damage to repair,
 # while the same number in a few lines would make decode_bytes call the file binary.
@@ -49,18 +49,6 @@ def _line(text: str, fragment: str) -> int:
 def _stored(cfg: Config) -> list[Article]:
     with Store(cfg.store_path) as store:
         return store.articles()
-
-
-def _texts(article: Article) -> list[str]:
-    out: list[str] = []
-    for f in fields(Article):
-        value = getattr(article, f.name)
-        if isinstance(value, str):
-            out.append(value)
-        elif isinstance(value, tuple):
-            out.extend(v for v in value if isinstance(v, str))
-    out.extend(s.path for s in article.sources)
-    return out
 
 
 def _where(problems: list[Problem], message: str) -> list[tuple[str, int | None]]:
@@ -120,7 +108,7 @@ def test_control_characters_are_removed_where_they_are_and_reported(
     }
     assert all(p.hint for p in summary.problems)
     # What the feed and the email need: lxml refuses any text that XML 1.0 cannot carry.
-    for text in _texts(article):
+    for text in article_texts(article):
         etree.Element("entry").text = text
 
 
@@ -139,7 +127,7 @@ def test_utf16_file_with_nul_and_lone_surrogate_is_read_clean(cfg: Config, tmp_p
         _line(release, "Stadt tritt"),
         _line(release, "offene"),
     ]
-    assert not any(ILLEGAL_CHARS.search(t) for t in _texts(article))
+    assert not any(ILLEGAL_CHARS.search(t) for t in article_texts(article))
 
 
 # ---- 2. no title --------------------------------------------------------------------------

@@ -12,7 +12,6 @@ import contextlib
 import io
 import os
 import tempfile
-from dataclasses import fields
 from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
@@ -20,12 +19,11 @@ from hypothesis import strategies as st
 
 from digest.cli import main
 from digest.ingest import parse_bytes
-from digest.models import Article
 from digest.normalise import ILLEGAL_CHARS as UNSHOWABLE
 from digest.normalise import clean_text as scrub
 
 from .conftest import ROOT
-from .pages import k_page, p_release, teaser
+from .pages import article_texts, k_page, p_release, teaser
 from .test_build_hardening import every_output_parses
 
 EXAMPLES = int(os.environ.get("DIGEST_HYPOTHESIS_EXAMPLES", "0")) or None
@@ -74,24 +72,13 @@ def mutated(draw: st.DrawFn) -> bytes:
     return data
 
 
-def _text_of(article: Article) -> list[str]:
-    out: list[str] = []
-    for f in fields(article):
-        value = getattr(article, f.name)
-        if isinstance(value, str):
-            out.append(value)
-        elif isinstance(value, tuple):
-            out.extend(v for v in value if isinstance(v, str))
-    return out
-
-
 @settings(max_examples=EXAMPLES or 300)
 @given(st.one_of(st.binary(max_size=600), mutated()))
 def test_a_reader_never_raises_and_keeps_only_showable_text(data: bytes) -> None:
     result = parse_bytes(data, "probe.txt")
     for article in result.articles:
         assert article.title.strip(), article
-        for text in _text_of(article):
+        for text in article_texts(article):
             assert not UNSHOWABLE.search(text), (text, article)
         if article.date:
             assert 1990 <= article.date.year <= 9999

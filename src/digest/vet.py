@@ -34,27 +34,25 @@ def vet(
     first, last = years
     for article in articles:
         article, removed = _scrubbed(article)
-        where = _where(article)
         if removed:
             problems.append(
-                Problem(
-                    *where,
-                    f"article {article.id} ({_short(article.title)}): {removed} character"
-                    f"{'s' if removed != 1 else ''} that no email or feed can carry removed",
+                article_problem(
+                    article,
+                    f"had {removed} character{'s' if removed != 1 else ''} that no email or"
+                    " feed can carry; removed",
                     _HINT,
                 )
             )
         if not has_title_text(article.title):
             problems.append(
-                Problem(*where, f"article {article.id} has no title; left out", _HINT)
+                Problem(*_where(article), f"article {article.id} has no title; left out", _HINT)
             )
             continue
         if article.date is not None and not first <= article.date.year <= last:
             problems.append(
-                Problem(
-                    *where,
-                    f"article {article.id} ({_short(article.title)}) is dated "
-                    f"{_day(article.date)}, outside {first}-{last}; left out",
+                article_problem(
+                    article,
+                    f"is dated {_day(article.date)}, outside {first}-{last}; left out",
                     "fix the date in the source, or widen [ingest] earliest_year/latest_year",
                 )
             )
@@ -82,16 +80,18 @@ def _scrubbed(article: Article) -> tuple[Article, int]:
     return (replace(article, **changes) if changes else article), total  # type: ignore[arg-type]
 
 
+def article_problem(article: Article, what: str, hint: str) -> Problem:
+    """A problem with one stored article, at its first source: "article ID ('Title') what"."""
+    title = article.title if len(article.title) <= 60 else article.title[:57] + "..."
+    return Problem(*_where(article), f"article {article.id} ({title!r}) {what}", hint)
+
+
 def _where(article: Article) -> tuple[str, int | None]:
     """The article's first source as (file, line), or its id when it has none."""
     if article.sources:
         first = min(article.sources)
         return first.path, first.line
     return f"store article {article.id}", None
-
-
-def _short(title: str) -> str:
-    return repr(title if len(title) <= 60 else title[:57] + "...")
 
 
 def _day(day: date) -> str:

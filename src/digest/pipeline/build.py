@@ -22,7 +22,7 @@ from ..render.archive import render_archive
 from ..render.email import PLACEHOLDERS, UNSUBSCRIBE_PLACEHOLDER, render_email
 from ..render.environment import make_environment
 from ..render.feed import render_feeds
-from ..vet import vet
+from ..vet import article_problem, vet
 from ..weeks import IsoWeek
 from . import IngestSummary, Progress, ingest, open_store
 
@@ -195,12 +195,9 @@ def _as_render_error(exc: BaseException) -> RenderError:
 
 
 def _left_out(article: Article, reason: str) -> Problem:
-    where = min(article.sources) if article.sources else None
-    title = article.title if len(article.title) <= 60 else article.title[:57] + "..."
-    return Problem(
-        where.path if where else f"store article {article.id}",
-        where.line if where else None,
-        f"article {article.id} ({title!r}) cannot be rendered and was left out ({reason})",
+    return article_problem(
+        article,
+        f"cannot be rendered and was left out ({reason})",
         "fix the article in its source file and build again",
     )
 
