@@ -70,7 +70,7 @@ def _run(
 def test_sigkill_during_send_never_skips_and_bounds_duplicates(
     config_file: Path, tmp_path: Path
 ) -> None:
-    seed = int(os.environ.get("DIGEST_CRASH_SEED", random.SystemRandom().randrange(10**6)))
+    seed = int(os.environ.get("DIGEST_CRASH_SEED") or random.SystemRandom().randrange(10**6))
     rng = random.Random(seed)
     shutil.copytree(CORPUS, tmp_path / "in", dirs_exist_ok=True)
     env = {**os.environ, "DIGEST_SECRET": "crash-test-secret-0123456789"}
