@@ -19,10 +19,12 @@ run: $(STAMP)
 	$(BIN)/digest --config config.toml subscribers import samples/subscribers.csv --consent-documented
 	$(BIN)/digest --config config.toml send --week newest
 
-## test: the whole test suite: lint, types, then pytest (installs Debian's chromium for the
-##       browser tests when run as root; otherwise says how, and those tests skip)
+## test: the whole test suite: lint, types, then pytest (installs Debian's chromium and
+##       spamassassin for the browser and spam-score tests when run as root; otherwise says
+##       how, and those tests skip)
 test: $(STAMP)
 	./scripts/ensure-browser
+	./scripts/ensure-spamassassin
 	$(BIN)/ruff check src tests bench
 	$(BIN)/mypy
 	$(BIN)/python -m pytest -q

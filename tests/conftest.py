@@ -44,7 +44,10 @@ def config_file(tmp_path: Path) -> Path:
 
 def with_sources(cfg: Config, *paths: Path) -> Config:
     return replace(
-        cfg, sources=tuple(SourceConfig(p, f"sources[{i}].path", None) for i, p in enumerate(paths))
+        cfg, sources=tuple(
+            SourceConfig(p, f"sources[{i}].path", None, name=f"Quelle {i + 1}")
+            for i, p in enumerate(paths)
+        )
     )
 
 

@@ -14,6 +14,7 @@ from digest.l10n import L10n
 from digest.models import Issue
 from digest.render import paths
 from digest.render.archive import contact_href, render_archive, service_links
+from digest.render.article_pages import render_article_pages
 from digest.render.environment import make_environment
 from digest.weeks import IsoWeek
 
@@ -23,7 +24,15 @@ EVIL = "<script>alert(1)</script> & „Zitat“ <KI>"
 
 
 def render(issues: list[Issue], cfg: Config) -> dict[str, bytes]:
-    return render_archive(issues, cfg, make_environment(cfg.templates), L10n("de_DE"))
+    env, l10n = make_environment(cfg.templates), L10n("de_DE")
+    return {
+        **render_archive(issues, cfg, env, l10n),
+        **render_article_pages(issues, cfg, env, l10n),
+    }
+
+
+def article_pages(issues: list[Issue]) -> set[str]:
+    return {paths.article_page(a.id) for issue in issues for a in issue.articles}
 
 
 def parse(data: bytes) -> lxml.html.HtmlElement:
@@ -70,10 +79,13 @@ def files(issues: list[Issue], repo_config: Config) -> dict[str, bytes]:
     return render(issues, repo_config)
 
 
-def test_produces_index_week_and_topic_pages(files: dict[str, bytes], repo_config: Config) -> None:
+def test_produces_index_week_and_topic_pages(
+    files: dict[str, bytes], issues: list[Issue], repo_config: Config
+) -> None:
     weeks = {f"weeks/{w}.html" for w in ("2018-W52", "2019-W37", "2019-W38", "2020-W01")}
     topics = {f"topics/{t}.html" for t in repo_config.rules.order}
-    assert set(files) == {"index.html", *weeks, *topics}
+    assert len(article_pages(issues)) == 3 + 6 + 11 + 1
+    assert set(files) == {"index.html", *weeks, *topics, *article_pages(issues)}
     for name, data in files.items():
         root = parse(data)
         assert root.get("lang") == "de-DE", name
@@ -94,7 +106,12 @@ def test_topic_pages_only_for_topics_with_articles(repo_config: Config) -> None:
     rules = repo_config.rules
     issue = make_issue("2019-W38", [article("Nur Politik", date(2019, 9, 17), "policy")], rules)
     files = render([issue], repo_config)
-    assert set(files) == {"index.html", "weeks/2019-W38.html", "topics/policy.html"}
+    assert set(files) == {
+        "index.html",
+        "weeks/2019-W38.html",
+        "topics/policy.html",
+        *article_pages([issue]),
+    }
 
 
 def test_week_page(files: dict[str, bytes], issues: list[Issue], repo_config: Config) -> None:
@@ -132,7 +149,15 @@ def test_item_fields(files: dict[str, bytes]) -> None:
     assert len(items) == 1
     item = items[0]
     assert text(item.xpath(".//*[@class='kicker']")[0]) == "Stadt 1"
-    assert item.xpath(".//h3/a/@href") == ["https://www.example.de/meldung/1"]
+    # The title leads to the article's own page, which links the article's URL.
+    [href] = item.xpath(".//h3/a/@href")
+    page = posixpath.normpath(posixpath.join("weeks", href))
+    assert page.startswith("articles/") and page.endswith(".html")
+    story = parse(files[page])
+    assert text(story.xpath("//h1")[0]).startswith("Meldung Nummer 1 ")
+    assert story.xpath("//section[@class='story-links']//a/@href") == [
+        "https://www.example.de/meldung/1"
+    ]
     time = item.xpath(".//time")[0]
     assert time.get("datetime") == "2019-09-16"
     assert text(time) == "Montag, 16. September 2019"
@@ -143,7 +168,7 @@ def test_item_fields(files: dict[str, bytes]) -> None:
 def test_item_without_url_lead_kicker_keywords(files: dict[str, bytes]) -> None:
     root = parse(files["weeks/2019-W38.html"])
     item = root.xpath("//article[.//h3[contains(., 'Ohne Link und Vorspann')]]")[0]
-    assert not item.xpath(".//a")
+    assert [a.getparent().tag for a in item.xpath(".//a")] == ["h3"]  # only the title links
     assert text(item.xpath(".//h3")[0]) == "Ohne Link und Vorspann"
     assert not item.xpath(".//*[@class='summary' or @class='kicker' or @class='keywords']")
     assert item.xpath(".//time/@datetime") == ["2019-09-19"]

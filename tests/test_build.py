@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import difflib
+import io
 import email
 import email.policy
 import json
@@ -18,12 +20,15 @@ from .conftest import CORPUS, ROOT
 from .pages import k_page
 
 GOLDEN = ROOT / "tests" / "golden" / "sample-2026-W01"
+# Relative to the preview folder (email/...) or to public/ (the rest).
 GOLDEN_FILES = (
     "email/2026-W01.mjml",
     "email/2026-W01.html",
     "email/2026-W01.txt",
     "email/2026-W01.eml",
     "weeks/2026-W01.html",
+    # "Nordrhein-Westfalen: Neue Pflichten für Kommunen ab Januar", a K article with links
+    "articles/279b046ffabadf8c.html",
     "feed.atom",
 )
 
@@ -40,6 +45,14 @@ def build(config: Path, *args: str) -> int:
     return main(["--config", str(config), "build", *args])
 
 
+def main_json(config: Path, *args: str) -> str:
+    """Run a digest command and return what it printed."""
+    buffer = io.StringIO()
+    with contextlib.redirect_stdout(buffer):
+        assert main(["--config", str(config), *args]) == 0
+    return buffer.getvalue()
+
+
 def tree(folder: Path) -> dict[str, bytes]:
     return {
         p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()
@@ -51,12 +64,19 @@ def test_build_writes_every_artefact(
 ) -> None:
     out = sample_config.parent / "public"
     assert build(sample_config, "--out", str(out)) == 0
-    files = tree(out)
+    files, previews = tree(out), tree(sample_config.parent / "preview")
     assert "index.html" in files and "feed.atom" in files
     for week in ("2025-W44", "2026-W01", "2026-W04", "2020-W53"):
         for suffix in ("html", "txt", "eml", "mjml"):
-            assert f"email/{week}.{suffix}" in files
+            assert f"email/{week}.{suffix}" in previews
         assert f"weeks/{week}.html" in files
+    # Publishing public/ as it is publishes no preview with placeholder tokens.
+    assert not [n for n in files if n.startswith("email/") or n.endswith((".eml", ".mjml"))]
+    assert not [n for n, data in files.items() if b"__ABMELDE_TOKEN__" in data]
+    stored = json.loads(main_json(sample_config, "articles", "--json"))
+    assert {f"articles/{a['id']}.html" for a in stored} == {
+        n for n in files if n.startswith("articles/")
+    }
     for topic in ("partnerships", "congresses", "policy", "other"):
         assert f"topics/{topic}.atom" in files
     assert not any(name.endswith(".tmp") for name in files)
@@ -83,7 +103,8 @@ def test_golden_week(sample_config: Path, tmp_path: Path, update_golden: bool) -
     assert not (out / "weeks" / "2026-W02.html").exists()  # --week renders just that week
     problems = []
     for name in GOLDEN_FILES:
-        got = (out / name).read_text("utf-8")
+        folder = sample_config.parent / "preview" if name.startswith("email/") else out
+        got = (folder / name).read_text("utf-8")
         golden = GOLDEN / name
         if update_golden:
             golden.parent.mkdir(parents=True, exist_ok=True)
@@ -110,7 +131,8 @@ def test_no_raw_markup_reaches_any_output(
     (config_file.parent / "in" / "evil.txt").write_text(evil, "utf-8")
     out = config_file.parent / "public"
     assert build(config_file, "--out", str(out)) == 0
-    files = tree(out)
+    files = {**tree(out), **tree(config_file.parent / "preview")}
+    assert any(name.startswith("articles/") for name in files)
     for name, data in files.items():
         text = data.decode("utf-8")
         if name.endswith(".txt"):
@@ -125,7 +147,7 @@ def test_no_raw_markup_reaches_any_output(
         if name.endswith(".html"):
             page = html.document_fromstring(data)
             assert not page.xpath("//script | //img"), name
-            if name.startswith(("weeks/", "topics/", "email/")):
+            if name.startswith(("weeks/", "topics/", "email/", "articles/")):
                 assert "<script>alert(1)</script> Smart & <KI> „Zitat“" in page.text_content()
         if name.endswith(".atom"):
             feed = etree.fromstring(data)

@@ -93,7 +93,9 @@ def test_missing_sources_path_in_config(
     config_file: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     text = config_file.read_text("utf-8").replace(
-        'path = "in"', f'path = "in"\n\n[[sources]]\npath = "gone"\n\n[[sources]]\npath = "{SEEDS}"'
+        "[exclude]",
+        f'[[sources]]\npath = "gone"\nname = "Weg"\n\n'
+        f'[[sources]]\npath = "{SEEDS}"\nname = "Seeds"\n\n[exclude]',
     )
     config_file.write_text(text, "utf-8")
     code, out, err = run(capsys, "--config", str(config_file), "build")

@@ -109,7 +109,8 @@ def test_idn_defaults_follow_the_punycode_domain(config_file: Path) -> None:
 
 def test_idn_preview_eml_has_punycode_headers(config_file: Path) -> None:
     edit(config_file, *IDN_LINES)
-    [eml] = (build(config_file) / "email").glob("*.eml")
+    build(config_file)
+    [eml] = (config_file.parent / "preview" / "email").glob("*.eml")
     message = parse(eml.read_bytes())
     assert message["From"].addresses[0].domain == PUNY
     assert message["Reply-To"].addresses[0].addr_spec == f"redaktion@{PUNY}"
@@ -218,7 +219,7 @@ OTHER_PLURALS = ["pl", "ru", "ar", "cy", "ga", "lt"]
 def test_builds_in_locales_with_few_many_two_and_zero(config_file: Path, locale: str) -> None:
     edit(config_file, ('locale = "de_DE"', f'locale = "{locale}"'))
     out = build(config_file, pages=2)  # "2 items": few or two in all of these
-    [eml] = (out / "email").glob("*.eml")
+    [eml] = (config_file.parent / "preview" / "email").glob("*.eml")
     parse(eml.read_bytes())
     assert L10n(locale).items(2) in (out / "index.html").read_text("utf-8")
 
@@ -322,7 +323,7 @@ def test_every_one_line_string_refuses_a_line_break(
     config_file.write_text("\n".join(text) + "\n", "utf-8")
     with pytest.raises(ConfigError) as caught:
         load_config(config_file)
-    key = "sources[0].path" if key == "sources.path" else key
+    key = key.replace("sources.", "sources[0].")
     assert str(caught.value).startswith(
         f"{config_file}:{number}: {key}: contains a line break or another control character"
     )

@@ -60,7 +60,8 @@ def _render(cfg: Config, articles: list | None = None):  # type: ignore[no-untyp
 
 def test_email_content(repo_config: Config) -> None:
     out = _render(repo_config)
-    assert out.subject == "Wochenrückblick KW 38/2019"
+    # No editorial: the subject names the lead story (see test_edition.py for the rule).
+    assert out.subject == "Wochenrückblick KW 38/2019: Smarte Städtepartnerschaft"
     html = out.html
     assert html.startswith("<!doctype html>") and '<html lang="de"' in html
     for text in (
@@ -84,8 +85,12 @@ def test_email_content(repo_config: Config) -> None:
     assert "https://digest.example.de/weeks/2019-W38.html" in html
     assert f"https://digest.example.de/abmelden/{UNSUBSCRIBE_PLACEHOLDER}" in html
     assert f"https://digest.example.de/einstellungen/{PREFERENCES_PLACEHOLDER}" in html
-    assert '<a href="https://www.example.de/meldung">Smarte Städtepartnerschaft</a>' in html
-    assert ">Smart-City-Kongress in Stuttgart<" in html  # no URL: not linked
+    # Every title leads to its article page, with or without URLs of its own.
+    page = r'<a href="https://digest\.example\.de/articles/[0-9a-f]{16}\.html">'
+    assert re.search(page + "Smarte Städtepartnerschaft</a>", html)
+    assert re.search(page + "Smart-City-Kongress in Stuttgart</a>", html)
+    assert "https://www.example.de/meldung" not in html
+    assert '<a href="https://digest.example.de/datenschutz">Datenschutz</a>' in html
     assert "Ein Satz als Vorspann." in html
 
 
@@ -132,7 +137,9 @@ def test_plain_text_part(repo_config: Config) -> None:
     assert text.startswith("Wochenrückblick KW 38/2019\n16.–22. September 2019\n")
     assert "== PARTNERSCHAFTEN & KOOPERATIONEN (1 Meldung) ==" in text
     assert "Heidelberg / Palo Alto: Smarte Städtepartnerschaft [1]" in text
-    assert "[1] https://www.example.de/meldung" in text
+    # Every item links to its article page; the article's own URLs are on that page.
+    assert "[1] https://digest.example.de/articles/" in text
+    assert "https://www.example.de/meldung" not in text
     assert f"Abmelden: https://digest.example.de/abmelden/{UNSUBSCRIBE_PLACEHOLDER}" in text
     assert "Impressum: Stadt Musterstadt" in text
     assert "<" not in text.replace("<KI>", "")
@@ -175,7 +182,7 @@ def test_eml_headers_and_structure(repo_config: Config) -> None:
     assert b"\r\n" in raw and max(len(line) for line in raw.split(b"\r\n")) <= 998
     assert re.search(rb"^Subject: =\?utf-8\?", raw, re.M), "subject not RFC 2047 encoded"
     msg = email.message_from_bytes(raw, policy=email.policy.default)
-    assert msg["Subject"] == "Wochenrückblick KW 38/2019"
+    assert msg["Subject"] == "Wochenrückblick KW 38/2019: Smarte Städtepartnerschaft"
     assert msg.get_content_type() == "multipart/alternative"
     parts = list(msg.iter_parts())
     assert [p.get_content_type() for p in parts] == ["text/plain", "text/html"]
@@ -208,10 +215,10 @@ def test_template_syntax_error_names_file_and_line(repo_config: Config, tmp_path
 def test_undefined_variable_names_file_and_line(repo_config: Config, tmp_path: Path) -> None:
     cfg = _copy_templates(repo_config, tmp_path)
     path = cfg.templates / "email" / "digest.txt.j2"
-    text = path.read_text("utf-8").replace("{{ view.subject }}", "{{ view.subjekt }}", 1)
+    text = path.read_text("utf-8").replace("{{ view.web_url }}", "{{ view.web_adresse }}", 1)
     path.write_text(text, "utf-8")
-    line = next(i for i, t in enumerate(text.splitlines(), 1) if "view.subjekt" in t)
-    with pytest.raises(RenderError, match=rf"digest\.txt\.j2:{line}: .*subjekt"):
+    line = next(i for i, t in enumerate(text.splitlines(), 1) if "view.web_adresse" in t)
+    with pytest.raises(RenderError, match=rf"digest\.txt\.j2:{line}: .*web_adresse"):
         _render(cfg)
 
 

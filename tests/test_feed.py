@@ -120,9 +120,14 @@ def test_issue_feed_newest_first_and_limited(
     assert entry_ids(roots[paths.FEED]) == [f"{prefix}/{issue.week}" for issue in newest]
     first = next(roots[paths.FEED].iter(f"{ATOM}entry"))
     week = newest[0].week
-    assert first.findtext(f"{ATOM}title") == l10n.text(
-        "digest_title", title=cfg.site.title, week=week.week, year=week.year
-    )
+    # The entry's title is the email's subject: the week and its lead story.
+    plain = l10n.text("digest_title", title=cfg.site.title, week=week.week, year=week.year)
+    lead = newest[0].lead
+    assert lead is not None
+    assert first.findtext(f"{ATOM}title") == f"{plain}: {lead.title}"
+    # published: when the issue goes out (Monday after the week, 07:00 Berlin), as the .eml.
+    monday = week.sunday + timedelta(days=1)
+    assert first.findtext(f"{ATOM}published") == f"{monday.isoformat()}T07:00:00+01:00"
     assert entry_link(first) == f"{cfg.site.base_url}weeks/{week}.html"
     content = first.find(f"{ATOM}content")
     assert content is not None and content.get("type") == "html"
@@ -138,11 +143,26 @@ def test_weeks_limit_from_config(
         "2020-W01",
         "2019-W52",
     ]
-    # Topic feeds cover the same two weeks only.
-    kept = {a.id for issue in issues[-2:] for a in issue.articles}
-    for topic in cfg.rules.order:
-        for entry_id in entry_ids(roots[paths.topic_feed(topic)]):
-            assert entry_id.rsplit("/", 1)[1] in kept
+    # Topic feeds are not limited by weeks but by [feeds] topic_items: all four weeks here.
+    feeds = [roots[paths.topic_feed(t)] for t in cfg.rules.order]
+    ids = {i.rsplit("/", 1)[1] for root in feeds for i in entry_ids(root)}
+    assert {a.id for a in issues[0].articles if a.topic != "other"} <= ids
+
+
+def test_topic_feeds_carry_the_newest_topic_items(
+    repo_config: Config, env: jinja2.Environment, l10n: L10n, atom_schema: etree.RelaxNG
+) -> None:
+    cfg = replace(repo_config, feeds=replace(repo_config.feeds, topic_items=3))
+    start = IsoWeek.parse("2019-W30").monday
+    weeks = [IsoWeek.of(start + timedelta(weeks=n)) for n in range(6)]
+    issues = [
+        make_issue(str(w), [article(f"Politik {n}", w.monday, "policy")], cfg.rules)
+        for n, w in enumerate(weeks)
+    ]
+    roots = check_feeds(render_feeds(issues, cfg, env, l10n), cfg, atom_schema)
+    policy = roots[paths.topic_feed("policy")]
+    titles = [e.findtext(f"{ATOM}title") for e in policy.iter(f"{ATOM}entry")]
+    assert titles == ["Musterstadt: Politik 5", "Musterstadt: Politik 4", "Musterstadt: Politik 3"]
 
 
 def test_topic_feeds_newest_first(
@@ -170,7 +190,7 @@ def test_topic_feeds_newest_first(
     assert policy.findtext(f"{ATOM}id") == f"{prefix}/feed/policy"
     assert entry_ids(roots[paths.topic_feed("partnerships")]) == []
     congress = next(roots[paths.topic_feed("congresses")].iter(f"{ATOM}entry"))
-    assert entry_link(congress) == "https://www.example.de/meldung"
+    assert entry_link(congress) == f"{cfg.site.base_url}articles/{items[3].id}.html"
     assert congress.findtext(f"{ATOM}summary") == "Ein Satz als Vorspann."
     assert congress.findtext(f"{ATOM}updated") == midnight_iso(week.monday + timedelta(days=1), cfg)
 
@@ -201,16 +221,23 @@ def test_updated_comes_from_the_data(
     day = date(2019, 9, 18)  # Wednesday of KW 38; CEST, so +02:00
     issues = [make_issue("2019-W38", [article("Eins", day, "policy")], cfg.rules)]
     feeds = render_feeds(issues, cfg, env, l10n)
-    for name in (paths.FEED, paths.topic_feed("policy")):
+    # An article entry is dated by its article; an issue entry by its send time (Monday
+    # 07:00 after the week), which is also when it was last changed.
+    expected = {
+        paths.FEED: "2019-09-23T07:00:00+02:00",
+        paths.topic_feed("policy"): "2019-09-18T00:00:00+02:00",
+    }
+    for name, moment in expected.items():
         root = etree.fromstring(feeds[name])
-        assert root.findtext(f"{ATOM}updated") == "2019-09-18T00:00:00+02:00", name
+        assert root.findtext(f"{ATOM}updated") == moment, name
         entry = next(root.iter(f"{ATOM}entry"))
-        assert entry.findtext(f"{ATOM}updated") == "2019-09-18T00:00:00+02:00", name
+        assert entry.findtext(f"{ATOM}updated") == moment, name
+        assert entry.findtext(f"{ATOM}published") == moment, name
     today = date.today().isoformat()
     assert all(today.encode() not in data for data in feeds.values())
     # A winter date carries the winter offset.
     winter = [make_issue("2020-W01", [article("Zwei", date(2020, 1, 2), "other")], cfg.rules)]
-    root = etree.fromstring(render_feeds(winter, cfg, env, l10n)[paths.FEED])
+    root = etree.fromstring(render_feeds(winter, cfg, env, l10n)[paths.topic_feed("other")])
     assert root.findtext(f"{ATOM}updated") == "2020-01-02T00:00:00+01:00"
 
 
@@ -251,7 +278,9 @@ def test_feed_metadata(repo_config: Config, env: jinja2.Environment, l10n: L10n)
         links = {link.get("rel"): link for link in root.findall(f"{ATOM}link")}
         assert links["self"].get("href") == cfg.site.base_url + name
         assert links["self"].get("type") == "application/atom+xml"
-        assert links["alternate"].get("href") == cfg.site.base_url + "index.html"
+        # The topic feeds' web page is the topic page, the issue feed's the archive index.
+        page = name.replace(".atom", ".html") if name.startswith("topics/") else "index.html"
+        assert links["alternate"].get("href") == cfg.site.base_url + page
         assert root.findtext(f"{ATOM}author/{ATOM}name") == cfg.feeds.author_name
         assert root.findtext(f"{ATOM}author/{ATOM}email") == cfg.feeds.author_email
         assert root.findtext(f"{ATOM}title")
@@ -289,8 +318,8 @@ def test_article_text_is_escaped(
     assert hostile.findtext(f"{ATOM}title") == f"{HOSTILE_KICKER}: {HOSTILE_TITLE}"
     assert hostile.findtext(f"{ATOM}summary") == QUOTED
     unsafe = entries[f"tag:{cfg.site.domain},{cfg.site.since}:digest/article/{items[1].id}"]
-    # A javascript: address never becomes a link: the entry points at the week page instead.
-    assert entry_link(unsafe) == f"{cfg.site.base_url}weeks/2019-W38.html"
+    # Each entry points at the article's page here, whatever addresses its text holds.
+    assert entry_link(unsafe) == f"{cfg.site.base_url}articles/{items[1].id}.html"
 
     content = roots[paths.FEED].find(f"{ATOM}entry/{ATOM}content")
     assert content is not None and content.get("type") == "html" and content.text
@@ -301,7 +330,7 @@ def test_article_text_is_escaped(
     assert "<i>Stich</i>, Wort & Co" in text
     assert "Stichwörter" in text or l10n.text("keywords") in text
     hrefs = [a.get("href") for a in fragment.iter("a")]
-    assert "https://www.example.de/meldung" in hrefs
+    assert f"{cfg.site.base_url}articles/{items[0].id}.html" in hrefs
     assert not any(h.startswith("javascript:") for h in hrefs)
 
     parsed = feedparser.parse(feeds[paths.topic_feed("policy")])
@@ -345,9 +374,8 @@ def test_article_without_url_lead_keywords_or_date_renders(
         "Nur ein Titel",
         "Musterstadt: Ohne Datum",
     ]
-    week_url = f"{cfg.site.base_url}weeks/2019-W38.html"
-    for entry in entries:
-        assert entry_link(entry) == week_url
+    for entry, item in zip(entries, (bare, undated), strict=True):
+        assert entry_link(entry) == f"{cfg.site.base_url}articles/{item.id}.html"
         assert entry.findtext(f"{ATOM}updated") == midnight_iso(day, cfg)
     assert entries[0].find(f"{ATOM}summary") is None
     content = roots[paths.FEED].findtext(f"{ATOM}entry/{ATOM}content")
@@ -355,7 +383,12 @@ def test_article_without_url_lead_keywords_or_date_renders(
     fragment = html.fragment_fromstring(content, create_parent="div")
     assert "Nur ein Titel" in fragment.text_content()
     assert l10n.text("undated") in fragment.text_content()
-    assert [a.get("href") for a in fragment.iter("a")] == [week_url]
+    # Each item links to its page; the last link is the week's web version.
+    base = cfg.site.base_url
+    assert [a.get("href") for a in fragment.iter("a")] == [
+        *(f"{base}articles/{item.id}.html" for item in (bare, undated)),
+        f"{base}weeks/2019-W38.html",
+    ]
 
 
 def test_control_characters_are_dropped(

@@ -241,6 +241,8 @@ def _send(cfg: Config, args: argparse.Namespace) -> int:
         )
     finally:
         bar.finish()
+    for problem in report.problems:
+        print(f"problem: {problem}", file=sys.stderr)
     if report.articles == 0:
         print(f"{report.week} has no articles: nothing to send.")
         return 0

@@ -39,6 +39,13 @@ from .config_email import (
 from .config_ingest import IngestConfig, read_ingest, read_store_timeout
 from .config_rules import read_rules
 from .config_site import SiteConfig, read_site
+from .config_sources import (
+    EditorialConfig,
+    SourceConfig,
+    read_editorial,
+    read_exclude,
+    read_sources,
+)
 from .config_web import WebConfig, read_web
 from .errors import ConfigError
 
@@ -46,6 +53,7 @@ __all__ = [
     "Config",
     "ConsentConfig",
     "DeliveryConfig",
+    "EditorialConfig",
     "EmailConfig",
     "FeedConfig",
     "ImpressumConfig",
@@ -70,13 +78,6 @@ _CONTROL_MULTILINE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
 
 
 @dataclass(frozen=True, slots=True)
-class SourceConfig:
-    path: Path
-    key: str  # e.g. "sources[0].path", for messages
-    line: int | None
-
-
-@dataclass(frozen=True, slots=True)
 class Config:
     path: Path
     site: SiteConfig
@@ -94,6 +95,10 @@ class Config:
     delivery: DeliveryConfig
     web: WebConfig
     ingest: IngestConfig
+    exclude: Mapping[str, str]  # [exclude]: article id or URL -> the editor's reason
+    editorial: EditorialConfig
+    preview: Path  # email previews (.eml, .mjml with placeholder tokens): not for the public
+    page_size: int  # weeks per archive index page, articles per topic page
 
     @property
     def topic_keys(self) -> tuple[str, ...]:
@@ -244,6 +249,8 @@ class _Reader:
                 "dkim",
                 "web",
                 "ingest",
+                "exclude",
+                "editorial",
             },
         )
         site = read_site(self, data)
@@ -252,28 +259,16 @@ class _Reader:
         store_path = self.root / self.take(store_t, "store", "path", str, "var/digest.sqlite3")
         store_timeout = read_store_timeout(self, store_t)
 
-        sources = []
-        for i, source in enumerate(self.take(data, "", "sources", list, [])):
-            prefix = f"sources[{i}]"
-            if not isinstance(source, dict):
-                raise self.fail(
-                    prefix, "expected a table", "write each source as [[sources]] with path = ..."
-                )
-            self.only(source, prefix, {"path"})
-            raw = self.take(source, prefix, "path", str)
-            sources.append(
-                SourceConfig(self.root / raw, f"{prefix}.path", self.lines.get(f"{prefix}.path"))
-            )
         email = read_email(self, data, site)
         impressum = read_impressum(self, data, email)
         render_t = self.take(data, "", "render", dict, {})
-        self.only(render_t, "render", {"templates", "out"})
+        self.only(render_t, "render", {"templates", "out", "preview", "page_size"})
         return Config(
             self.path,
             site,
             store_path,
             store_timeout,
-            tuple(sources),
+            read_sources(self, data),
             read_rules(self, data),
             email,
             impressum,
@@ -285,6 +280,10 @@ class _Reader:
             read_delivery(self, data, email.from_address),
             read_web(self, data),
             read_ingest(self, data),
+            read_exclude(self, data),
+            read_editorial(self, data),
+            self.root / self.take(render_t, "render", "preview", str, "preview"),
+            self.number(render_t, "render", "page_size", int, 25, 1, 10000, " items"),
         )
 
 

@@ -50,6 +50,7 @@ class FeedConfig:
     weeks: int  # how many of the newest weekly issues feed.atom carries
     author_name: str
     author_email: str  # ASCII address, or "" for none
+    topic_items: int = 50  # how many of the newest articles each topic feed carries
 
 
 # RFC 2919: list-label "." namespace, both dot-atom text; at least one dot.
@@ -133,6 +134,7 @@ def read_feeds(r: _Reader, data: Mapping[str, Any], impressum: ImpressumConfig) 
         weeks=r.number(t, "feeds", "weeks", int, 12, 1, 1000, " issues"),
         author_name=r.take(t, "feeds", "author_name", str, impressum.publisher),
         author_email=author_email,
+        topic_items=r.number(t, "feeds", "topic_items", int, 50, 1, 10000, " articles"),
     )
 
 

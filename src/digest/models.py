@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Literal
 
-from .normalise import is_web_url
+from .normalise import fold_words, is_web_url
 from .weeks import IsoWeek
 
 Kind = Literal["main", "teaser"]
@@ -74,6 +74,17 @@ UNCLASSIFIED = Classification(topic=OTHER)
 
 
 @dataclass(frozen=True, slots=True)
+class Origin(_Compact):
+    """Whom an article is credited to, from its [[sources]] entry (never stored: the config's
+    word counts at every build)."""
+
+    name: str  # shown as "Quelle: <name>"
+    url: str | None = None  # the source's own site
+    full_text: bool = True  # may the article page republish the whole text?
+    link: Literal["page", "original"] = "page"  # where the article's title leads
+
+
+@dataclass(frozen=True, slots=True)
 class Article(_Compact):
     """One news item, a page's main article or one of its teasers, as extracted from a source."""
 
@@ -96,6 +107,7 @@ class Article(_Compact):
     section: str | None = None
     sources: tuple[Source, ...] = ()
     classification: Classification = field(default=UNCLASSIFIED)
+    origin: Origin | None = None  # set at build time from the matching [[sources]] entry
 
     @property
     def iso_week(self) -> IsoWeek | None:
@@ -109,6 +121,23 @@ class Article(_Compact):
     @property
     def topic(self) -> str:
         return self.classification.topic
+
+    @property
+    def kicker_shown(self) -> str | None:
+        """The kicker, unless the title already starts with it ("Kaiserslautern: Kaiserslautern
+        nimmt ..." reads as a stutter): press releases name their city in both."""
+        if not self.kicker:
+            return None
+        head, title = fold_words(self.kicker), fold_words(self.title)
+        if head and (title == head or title.startswith(head + " ")):
+            return None
+        return self.kicker
+
+    @property
+    def headline(self) -> str:
+        """Kicker and title on one line, as a feed entry or a list shows them."""
+        kicker = self.kicker_shown
+        return f"{kicker}: {self.title}" if kicker else self.title
 
     @property
     def summary(self) -> str | None:
@@ -132,11 +161,53 @@ class Section(_Compact):
 
 
 @dataclass(frozen=True, slots=True)
+class Editorial(_Compact):
+    """The editor's word on one week's issue: an intro, a subject, pinned Top-Meldungen."""
+
+    week: IsoWeek
+    path: str  # the Markdown file, as shown in messages
+    subject: str | None = None
+    top: tuple[str, ...] = ()  # article ids, in the editor's order
+    html: str = ""  # the intro as a safe HTML fragment
+    text: str = ""  # the intro as plain text
+
+
+@dataclass(frozen=True, slots=True)
 class Issue(_Compact):
     """One weekly edition: the non-empty topic sections of an ISO week, in configured order."""
 
     week: IsoWeek
     sections: tuple[Section, ...]
+    editorial: Editorial | None = None
+
+    @property
+    def top(self) -> tuple[Article, ...]:
+        """The pinned Top-Meldungen that this issue (or this subscriber's part of it) holds."""
+        if self.editorial is None or not self.editorial.top:
+            return ()
+        by_id = {a.id: a for a in self.articles}
+        return tuple(by_id[i] for i in self.editorial.top if i in by_id)
+
+    @property
+    def remaining(self) -> tuple[Section, ...]:
+        """The sections without the pinned Top-Meldungen (shown above them); a section left
+        empty by pinning is dropped."""
+        top = {a.id for a in self.top}
+        if not top:
+            return self.sections
+        rest = (
+            Section(s.topic, s.label, tuple(a for a in s.articles if a.id not in top))
+            for s in self.sections
+        )
+        return tuple(s for s in rest if s.articles)
+
+    @property
+    def lead(self) -> Article | None:
+        """The story the subject line names when the editor gives none (see lead_rank)."""
+        top = self.top
+        if top:
+            return top[0]
+        return min(self.articles, key=lead_rank, default=None)
 
     @property
     def articles(self) -> tuple[Article, ...]:
@@ -150,6 +221,24 @@ class Issue(_Compact):
     def latest(self) -> date:
         """The newest article date: the issue's 'updated' time for feeds (data, not the clock)."""
         return max((a.date for a in self.articles if a.date), default=self.week.sunday)
+
+
+def lead_rank(article: Article) -> tuple[int, float, int, str, str]:
+    """Order candidates for a week's lead story, best first.
+
+    A story with a topic beats one in "Weitere Meldungen"; a full article beats a teaser; then
+    the higher score for its own topic (the clearest case of what the digest is about); then
+    the longer text; then the earlier date and the id, so the choice never depends on input
+    order.
+    """
+    scores = dict(article.classification.scores)
+    return (
+        (0 if article.topic != OTHER else 2) + (0 if article.kind == "main" else 1),
+        -scores.get(article.topic, 0.0),
+        -article.fullness[1],
+        article.date.isoformat() if article.date else "9999",
+        article.id,
+    )
 
 
 SubscriberState = Literal["pending", "active", "unsubscribed", "bounced"]

@@ -179,6 +179,11 @@ def fold(text: str) -> str:
     return text.replace("ä", "ae").replace("ö", "oe").replace("ü", "ue").translate(_FOLD)
 
 
+def fold_words(text: str) -> str:
+    """Folded words separated by single spaces: 'Kaiserslautern:' and 'kaiserslautern' match."""
+    return _NON_WORD.sub(" ", fold(text)).strip()
+
+
 def article_id(title: str, day: date | None) -> str:
     """Derive a stable id from the story's normalised title and date (not from its source)."""
     key = f"{day.isoformat() if day else 'undated'}|{_NON_WORD.sub(' ', fold(title)).strip()}"

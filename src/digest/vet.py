@@ -20,7 +20,7 @@ from .normalise import clean_text, has_title_text
 _TEXT_FIELDS = tuple(
     f.name
     for f in fields(Article)
-    if f.name not in ("id", "kind", "format", "date", "sources", "classification")
+    if f.name not in ("id", "kind", "format", "date", "sources", "classification", "origin")
 )
 _HINT = "fix the source file and ingest it again"
 

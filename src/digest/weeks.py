@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from .errors import UsageError
@@ -66,3 +66,12 @@ def local_date(moment: datetime, tz: ZoneInfo) -> date:
     if moment.tzinfo is None:
         raise ValueError("naive datetime: attach a time zone before asking for its local date")
     return moment.astimezone(tz).date()
+
+
+def send_time(week: IsoWeek, tz: ZoneInfo) -> datetime:
+    """When a week's digest goes out: the Monday after it, 07:00 local time.
+
+    The .eml preview's Date and the feed entry's `published` both use it, so they agree, and
+    a rebuild gives the same bytes (never the clock).
+    """
+    return datetime.combine(week.sunday + timedelta(days=1), time(7), tzinfo=tz)

@@ -4,27 +4,28 @@ and write the output folder."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
-from datetime import datetime, time, timedelta
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from jinja2 import Environment
 
-from ..config import Config, key_lines
+from ..config import Config
 from ..delivery.message import build_message, encode_body, message_id, preview_key
 from ..errors import RenderError
-from ..grouping import group_by_week, issue_of
+from ..grouping import issue_of
 from ..l10n import L10n
 from ..models import Article, Issue, Problem
+from ..render.article_pages import render_article_pages
 from ..output import write_files
 from ..render import paths
 from ..render.archive import render_archive
 from ..render.email import PLACEHOLDERS, UNSUBSCRIBE_PLACEHOLDER, render_email
 from ..render.environment import make_environment
 from ..render.feed import render_feeds
-from ..vet import article_problem, vet
-from ..weeks import IsoWeek
-from . import IngestSummary, Progress, ingest, open_store
+from ..vet import article_problem
+from ..weeks import IsoWeek, send_time
+from . import IngestSummary, Progress, ingest
+from .edition import Edition, issues_of, load_edition
 
 
 @dataclass
@@ -33,11 +34,14 @@ class BuildSummary:
 
     ingest: IngestSummary
     out: Path
+    preview: Path
     weeks: list[str] = field(default_factory=list)
     budgets: dict[str, str] = field(default_factory=dict)  # week -> how much its email shrank
     missing_week: str | None = None  # --week named a week without articles
     problems: list[Problem] = field(default_factory=list)  # articles repaired or left out
     stopped: bool = False  # --strict and a problem: nothing was written
+    from_store_only: bool = False  # no source was read: rendered from what the store holds
+    articles: int = 0  # articles published (after drops, exclusions and vetting)
     written: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
@@ -51,6 +55,7 @@ def build(
     progress: Progress | None = None,
     *,
     strict: bool = False,
+    preview: Path | None = None,
 ) -> BuildSummary:
     """Ingest the configured sources, then render every week (or one), the feeds and the archive.
 
@@ -58,19 +63,22 @@ def build(
     article that cannot be rendered is left out with a problem, not the week; under `strict`
     any problem stops the build before the output folder is touched.
     """
-    summary = BuildSummary(ingest(cfg, None, progress, strict=strict), out or cfg.out)
+    summary = BuildSummary(
+        ingest(cfg, None, progress, strict=strict), out or cfg.out, preview or cfg.preview
+    )
     if summary.ingest.stopped:
         summary.stopped = True
         return summary
-    with open_store(cfg) as store:
-        stored = store.articles()
-    summary.problems = unmatched_overrides(cfg, stored)
-    articles, bad = vet(stored, cfg.ingest.plausible_years())
-    summary.problems.extend(bad)
+    summary.from_store_only = summary.ingest.files_read == 0
+    edition = load_edition(cfg)
+    summary.problems = edition.problems
+    summary.articles = len(edition.articles)
     env = make_environment(cfg.templates)
     l10n = L10n(cfg.site.locale)
-    site = Site(cfg, env, l10n, week)
-    files, issues, left_out = site.render_skipping_bad_articles(articles, summary.budgets)
+    site = Site(cfg, env, l10n, week, edition)
+    rendered, issues, left_out = site.render_skipping_bad_articles(
+        edition.articles, summary.budgets
+    )
     summary.problems.extend(left_out)
     if strict and summary.problems:
         summary.stopped = True
@@ -80,37 +88,30 @@ def build(
         summary.missing_week = str(week)
     summary.weeks = [str(i.week) for i in selected]
     # Files of the weeks not rendered this time (--week) are still current: keep them.
-    rendered = {i.week for i in selected}
-    keep = [name for i in issues if i.week not in rendered for name in week_files(i.week)]
-    written = write_files(summary.out, files, keep)
-    summary.written, summary.unchanged = written.written, written.unchanged
-    summary.removed, summary.swept = written.removed, written.swept
+    rendered_weeks = {i.week for i in selected}
+    others = [i.week for i in issues if i.week not in rendered_weeks]
+    public = {k: v for k, v in rendered.items() if not k.startswith(PREVIEW_PREFIX)}
+    previews = {
+        k.removeprefix(PREVIEW_PREFIX): v
+        for k, v in rendered.items()
+        if k.startswith(PREVIEW_PREFIX)
+    }
+    written = write_files(summary.out, public, [paths.week_page(w) for w in others])
+    shown = write_files(summary.preview, previews, [n for w in others for n in preview_files(w)])
+    summary.written = written.written + [f"preview: {n}" for n in shown.written]
+    summary.unchanged = written.unchanged + shown.unchanged
+    summary.removed = written.removed + shown.removed
+    summary.swept = written.swept + shown.swept
     return summary
 
 
-def unmatched_overrides(cfg: Config, articles: Sequence[Article]) -> list[Problem]:
-    """An [overrides] entry whose id or URL no stored article has: a typo, most likely."""
-    if not cfg.rules.overrides:
-        return []
-    known = {a.id for a in articles} | {url for a in articles for url in a.urls}
-    lines = key_lines(cfg.path)
-    return [
-        Problem(
-            str(cfg.path),
-            lines.get(f"overrides.{ref}") or lines.get(f'overrides."{ref}"'),
-            f"[overrides] {ref!r} matches no stored article",
-            "check the id (`digest articles` lists them) or the URL, or remove the entry",
-        )
-        for ref in cfg.rules.overrides
-        if ref not in known
-    ]
+def preview_files(week: IsoWeek) -> list[str]:
+    """The email preview files of one week, below the preview folder."""
+    return [paths.email_file(week, suffix) for suffix in ("mjml", "html", "txt", "eml")]
 
 
-def week_files(week: IsoWeek) -> list[str]:
-    """Every file the build writes for one week."""
-    return [paths.week_page(week)] + [
-        paths.email_file(week, suffix) for suffix in ("mjml", "html", "txt", "eml")
-    ]
+# Keys of the rendered files that belong in the preview folder, not in public/.
+PREVIEW_PREFIX = "preview:"
 
 
 @dataclass
@@ -121,6 +122,7 @@ class Site:
     env: Environment
     l10n: L10n
     week: IsoWeek | None
+    edition: Edition
 
     def selected(self, issues: Sequence[Issue]) -> list[Issue]:
         return [i for i in issues if self.week is None or i.week == self.week]
@@ -134,6 +136,7 @@ class Site:
         pages = render_archive(issues, cfg, env, l10n)
         keep = {paths.week_page(i.week) for i in selected}
         files.update({k: v for k, v in pages.items() if k in keep or not k.startswith("weeks/")})
+        files.update(render_article_pages(issues, cfg, env, l10n))
         files.update(render_feeds(issues, cfg, env, l10n))
         return files
 
@@ -143,7 +146,7 @@ class Site:
         """Render everything; if that fails, find the articles that make it fail, leave them
         out with a problem each, and render again. A failure no single article explains (a
         broken template) is raised as it is."""
-        issues = group_by_week(articles, self.cfg.rules)
+        issues = issues_of(self.edition, self.cfg, articles)
         try:
             return self.render(issues, budgets), issues, []
         except Exception as exc:
@@ -153,7 +156,7 @@ class Site:
             raise _as_render_error(failure) from None
         problems = [_left_out(article, reason) for article, reason in culprits]
         bad = {article.id for article, _ in culprits}
-        issues = group_by_week((a for a in articles if a.id not in bad), self.cfg.rules)
+        issues = issues_of(self.edition, self.cfg, (a for a in articles if a.id not in bad))
         try:
             return self.render(issues, budgets), issues, problems
         except Exception as exc:
@@ -167,14 +170,15 @@ class Site:
             if self._fails([issue]) is None:
                 continue
             for article in issue.articles:
-                reason = self._fails([issue_of(issue.week, [article], self.cfg.rules)])
+                alone = replace(issue_of(issue.week, [article], self.cfg.rules), editorial=None)
+                reason = self._fails([alone])
                 if reason is not None:
                     found.append((article, reason))
         return found
 
     def _fails(self, issues: list[Issue]) -> str | None:
         try:
-            Site(self.cfg, self.env, self.l10n, None).render(issues, {})
+            Site(self.cfg, self.env, self.l10n, None, self.edition).render(issues, {})
         except Exception as exc:
             return _reason(exc)
         return None
@@ -208,8 +212,7 @@ def render_week_email(
     """Render one week's email as preview files: MJML, HTML, plain text and a complete .eml."""
     email = render_email(issue, cfg, env, l10n)
     budgets[str(issue.week)] = email.budget
-    # A deterministic Date: Monday after the week, 07:00 local time, when the digest goes out.
-    sent = datetime.combine(issue.week.sunday + timedelta(days=1), time(7), cfg.site.tz)
+    sent = send_time(issue.week, cfg.site.tz)
     address = f"vorschau@{cfg.site.domain}"
     message = build_message(
         cfg=cfg,
@@ -220,9 +223,10 @@ def render_week_email(
         sent=sent,
         unsubscribe=UNSUBSCRIBE_PLACEHOLDER,
     )
+    week = issue.week
     return {
-        paths.email_file(issue.week, "mjml"): email.mjml.encode("utf-8"),
-        paths.email_file(issue.week, "html"): email.html.encode("utf-8"),
-        paths.email_file(issue.week, "txt"): email.text.encode("utf-8"),
-        paths.email_file(issue.week, "eml"): message,
+        PREVIEW_PREFIX + paths.email_file(week, "mjml"): email.mjml.encode("utf-8"),
+        PREVIEW_PREFIX + paths.email_file(week, "html"): email.html.encode("utf-8"),
+        PREVIEW_PREFIX + paths.email_file(week, "txt"): email.text.encode("utf-8"),
+        PREVIEW_PREFIX + paths.email_file(week, "eml"): message,
     }

@@ -17,15 +17,15 @@ from ..delivery.send import Progress, Sender, SendStats
 from ..delivery.smtp import PASSWORD_ENV, SmtpTransport
 from ..delivery.transport import SendFailure, Transport
 from ..errors import DigestError, UsageError
-from ..grouping import issue_of
 from ..l10n import L10n
-from ..models import Issue, Subscriber
+from ..models import Issue, Problem, Subscriber
 from ..render.environment import make_environment
-from ..store import Query, Store
+from ..store import Store
 from ..subscribers.manage import Subscriptions, address_of
 from ..subscribers.tokens import Tokens, load_secret
 from ..weeks import IsoWeek
 from . import open_store
+from .edition import issues_of, load_edition
 
 Clock = Callable[[], datetime]
 
@@ -55,6 +55,7 @@ class SendReport:
     test_reply: str | None = None
     week_in_doubt: int = 0  # resends in doubt for this week over all runs, from the ledger
     week_sent: int = 0  # messages of this week sent over all runs
+    problems: list[Problem] = field(default_factory=list)  # articles repaired or left out
 
 
 def default_week(cfg: Config, now: datetime) -> IsoWeek:
@@ -76,10 +77,11 @@ def resolve_week(cfg: Config, spec: str | None, now: datetime) -> IsoWeek:
     return IsoWeek.parse(spec)
 
 
-def load_issue(cfg: Config, week: IsoWeek) -> Issue | None:
-    with open_store(cfg) as store:
-        articles = store.articles(Query(iso_week=str(week)))
-    return issue_of(week, articles, cfg.rules) if articles else None
+def load_issue(cfg: Config, week: IsoWeek) -> tuple[Issue | None, list[Problem]]:
+    """The week's issue exactly as `digest build` renders it (see pipeline/edition.py)."""
+    edition = load_edition(cfg, week)
+    issues = issues_of(edition, cfg)
+    return (issues[0] if issues else None), edition.problems
 
 
 def send(
@@ -97,7 +99,7 @@ def send(
     started = now()
     week = resolve_week(cfg, week_spec, started)
     report = SendReport(str(week))
-    issue = load_issue(cfg, week)
+    issue, report.problems = load_issue(cfg, week)
     if issue is None:
         return report
     report.articles = issue.count

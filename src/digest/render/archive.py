@@ -21,7 +21,7 @@ from ..l10n import L10n
 from ..models import Article, Issue
 from ..normalise import is_web_url
 from ..weeks import IsoWeek
-from . import paths
+from . import items, pagination, paths
 from .environment import render_template
 
 _EMAIL = re.compile(r"^[^@\s:/]+@[^@\s:/]+\.[^@\s:/]+$")
@@ -60,8 +60,9 @@ class WeekGroup:
 def render_archive(
     issues: Sequence[Issue], cfg: Config, env: jinja2.Environment, l10n: L10n
 ) -> dict[str, bytes]:
-    """Return {'index.html': ..., 'weeks/<week>.html' for every issue, 'topics/<topic>.html'
-    for every topic in cfg.rules.order that has articles}."""
+    """Return {'index.html' and 'archive/<n>.html' for n > 1: the index pages, 'weeks/<week>.html'
+    for every issue, 'topics/<topic>.html' and 'topics/<topic>/<n>.html' for every topic in
+    cfg.rules.order that has articles}; see `pagination` for how the pages fill."""
     return _Archive(issues, cfg, env, l10n).render()
 
 
@@ -99,29 +100,38 @@ class _Archive:
         self.topics = [(key, counts[key]) for key in cfg.rules.order if counts.get(key)]
 
     def render(self) -> dict[str, bytes]:
-        files = {paths.INDEX: self.index()}
+        files = self.index()
         for i, issue in enumerate(self.issues):
             before = self.issues[i - 1] if i > 0 else None
             after = self.issues[i + 1] if i + 1 < len(self.issues) else None
             files[paths.week_page(issue.week)] = self.week(issue, before, after)
         for key, _count in self.topics:
-            files[paths.topic_page(key)] = self.topic(key)
+            files.update(self.topic(key))
         return files
 
-    def index(self) -> bytes:
-        page = paths.INDEX
-        newest_first = [self.week_link(page, issue) for issue in reversed(self.issues)]
-        years = [
-            (year, list(links))
-            for year, links in groupby(newest_first, key=lambda link: link.week.year)
-        ]
-        return self.page(
-            "web/index.html.j2",
-            page,
-            years=years,
-            latest=newest_first[0] if newest_first else None,
-            total=sum(issue.count for issue in self.issues),
-        )
+    def index(self) -> dict[str, bytes]:
+        """The index pages: `page_size` weeks each, newest first; page 1 is index.html."""
+        newest_first = list(reversed(self.issues))
+        pages = pagination.split(newest_first, self.cfg.page_size) or [[]]
+        spans = [[issue.week for issue in issues] for issues in pages]
+        total = sum(issue.count for issue in self.issues)
+        files: dict[str, bytes] = {}
+        for number, issues in enumerate(pages, start=1):
+            page = paths.index_page(number)
+            links = [self.week_link(page, issue) for issue in issues]
+            years = [
+                (year, list(group))
+                for year, group in groupby(links, key=lambda link: link.week.year)
+            ]
+            files[page] = self.page(
+                "web/index.html.j2",
+                page,
+                years=years,
+                latest=self.week_link(page, newest_first[0]) if newest_first else None,
+                total=total,
+                pager=pagination.pager(spans, number, paths.index_page),
+            )
+        return files
 
     def week(self, issue: Issue, before: Issue | None, after: Issue | None) -> bytes:
         page = paths.week_page(issue.week)
@@ -137,16 +147,37 @@ class _Archive:
             },
         )
 
-    def topic(self, key: str) -> bytes:
-        page = paths.topic_page(key)
-        groups = [
-            WeekGroup(self.week_link(page, issue, anchor=key), section.articles)
+    def topic(self, key: str) -> dict[str, bytes]:
+        """A topic's pages, newest week first; page 1 is topics/<key>.html.
+
+        Each page holds whole weeks (pagination.pack): at most `page_size` articles, except
+        that one week with more articles than that gets a page of its own."""
+        weeks = [
+            (issue, section.articles)
             for issue in reversed(self.issues)
             for section in issue.sections
             if section.topic == key
         ]
-        current = next(link for link in self.topic_links(page) if link.key == key)
-        return self.page("web/topic.html.j2", page, topic=current, groups=groups, current_topic=key)
+        pages = pagination.pack(weeks, self.cfg.page_size, lambda week: len(week[1]))
+        spans = [[issue.week for issue, _ in chunk] for chunk in pages]
+        path = partial(paths.topic_page_n, key)
+        files: dict[str, bytes] = {}
+        for number, chunk in enumerate(pages, start=1):
+            page = path(number)
+            groups = [
+                WeekGroup(self.week_link(page, issue, anchor=key), articles)
+                for issue, articles in chunk
+            ]
+            current = next(link for link in self.topic_links(page) if link.key == key)
+            files[page] = self.page(
+                "web/topic.html.j2",
+                page,
+                topic=current,
+                groups=groups,
+                current_topic=key,
+                pager=pagination.pager(spans, number, path),
+            )
+        return files
 
     def week_link(self, page: str, issue: Issue, anchor: str = "") -> WeekLink:
         href = paths.relative(page, paths.week_page(issue.week))
@@ -186,6 +217,9 @@ class _Archive:
             feed=link(paths.FEED),
             topics=self.topic_links(page),
             service=service_links(self.cfg),
+            link=link,
+            href=lambda article: items.target(article, link),
+            credit=lambda article: items.credit(article, self.l10n),
             **context,
         )
         return html.encode("utf-8")

@@ -9,7 +9,7 @@ import jinja2
 from ..config import Config
 from ..l10n import L10n
 from ..models import Article, Issue
-from . import paths
+from . import items, paths
 from .environment import render_template
 from .mjml import compile_mjml
 
@@ -25,9 +25,11 @@ TEXT_TEMPLATE = "email/digest.txt.j2"
 @dataclass(frozen=True, slots=True)
 class EmailItem:
     article: Article
-    text: str | None  # the lead or teaser, shortened to the current budget
-    link: str | None
-    ref: int | None  # number in the plain text's link list
+    text: str | None  # the lead or teaser, shortened to the current budget (without the "…")
+    cut: bool  # the text was shortened: its "…" links to the full story
+    link: str  # the article's page (or its original, where the source says so)
+    ref: int  # number in the plain text's link list
+    credit: str | None  # "Quelle: …"
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +48,10 @@ class EmailView:
     web_url: str
     unsubscribe_url: str
     preferences_url: str
+    privacy_url: str
+    intro_html: str  # the week's editorial, "" when there is none
+    intro_text: str
+    top: tuple[EmailItem, ...]  # the pinned Top-Meldungen, shown first
     sections: tuple[EmailSection, ...]
     links: tuple[tuple[int, str], ...]
 
@@ -60,10 +66,28 @@ class RenderedEmail:
 
 
 def subject_of(issue: Issue, cfg: Config, l10n: L10n) -> str:
-    """'Wochenrückblick KW 38/2019'."""
-    return l10n.text(
-        "digest_title", title=cfg.site.title, week=issue.week.week, year=issue.week.year
-    )
+    """The editorial's subject, else 'Wochenrückblick KW 38/2019: <the lead story's title>'.
+
+    The lead story is Issue.lead: the first pinned Top-Meldung, else the best-ranked story
+    (models.lead_rank). A long title is shortened so the subject stays within SUBJECT_CHARS.
+    """
+    week = issue.week
+    if issue.editorial is not None and issue.editorial.subject:
+        return issue.editorial.subject
+    plain = l10n.text("digest_title", title=cfg.site.title, week=week.week, year=week.year)
+    lead = issue.lead
+    if lead is None:
+        return plain
+    room = SUBJECT_CHARS - len(plain) - 2
+    title = shorten(lead.title, room) if room >= 20 else None
+    if not title:
+        return plain
+    return l10n.text("subject_lead", title=cfg.site.title, week=week.week, year=week.year, lead=title)
+
+
+# Gmail shows about 70 characters of a subject on a phone, more on a desktop; beyond this a
+# subject gets cut by every client anyway, so it is cut here at a word, with "…".
+SUBJECT_CHARS = 90
 
 
 def shorten(text: str | None, limit: int) -> str | None:
@@ -89,7 +113,7 @@ def render_email(issue: Issue, cfg: Config, env: jinja2.Environment, l10n: L10n)
         if fits(rendered):
             return rendered
     # Still too big: find the largest per-section cap that fits (a few renders, by bisection).
-    low, high = 1, max(len(s.articles) for s in issue.sections)
+    low, high = 1, max((len(s.articles) for s in issue.remaining), default=1)
     best = attempt(cfg.email.short_lead_chars, 1, "capped 1")
     while low < high:
         cap = (low + high + 1) // 2
@@ -120,28 +144,38 @@ def _render(
 def _view(issue: Issue, cfg: Config, l10n: L10n, chars: int, cap: int | None) -> EmailView:
     base = cfg.site.base_url
     links: list[tuple[int, str]] = []
+
+    def item(article: Article) -> EmailItem:
+        link = items.absolute_target(article, base)
+        links.append((len(links) + 1, link))
+        text = shorten(article.summary, chars)
+        cut = text is not None and text != article.summary
+        found = items.credit(article, l10n)
+        return EmailItem(
+            article,
+            text[:-1] if cut and text else text,
+            cut,
+            link,
+            len(links),
+            str(found) if found else None,
+        )
+
+    top = tuple(item(a) for a in issue.top)
     sections = []
-    for section in issue.sections:
+    for section in issue.remaining:
         shown = section.articles if cap is None else section.articles[:cap]
-        items = []
-        for article in shown:
-            link = article.link
-            ref = None
-            if link:
-                ref = len(links) + 1
-                links.append((ref, link))
-            items.append(EmailItem(article, shorten(article.summary, chars), link, ref))
         sections.append(
             EmailSection(
                 section.topic,
                 section.label,
-                tuple(items),
+                tuple(item(a) for a in shown),
                 len(section.articles),
                 len(section.articles) - len(shown),
             )
         )
     week_label = l10n.week_label(issue.week)
     topics = ", ".join(f"{s.label} ({l10n.number(len(s.articles))})" for s in issue.sections)
+    editorial = issue.editorial
     return EmailView(
         subject=subject_of(issue, cfg, l10n),
         preheader=l10n.text(
@@ -150,6 +184,10 @@ def _view(issue: Issue, cfg: Config, l10n: L10n, chars: int, cap: int | None) ->
         web_url=paths.absolute(base, paths.week_page(issue.week)),
         unsubscribe_url=f"{base}abmelden/{UNSUBSCRIBE_PLACEHOLDER}",
         preferences_url=f"{base}einstellungen/{PREFERENCES_PLACEHOLDER}",
+        privacy_url=cfg.consent.privacy_url,
+        intro_html=editorial.html if editorial else "",
+        intro_text=editorial.text if editorial else "",
+        top=top,
         sections=tuple(sections),
         links=tuple(links),
     )

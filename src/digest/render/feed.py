@@ -27,7 +27,9 @@ from ..config import Config
 from ..grouping import sort_key
 from ..l10n import L10n
 from ..models import Article, Issue
-from . import paths
+from ..weeks import send_time
+from . import items, paths
+from .email import subject_of
 from .environment import render_template
 
 ATOM_TYPE = "application/atom+xml"
@@ -44,8 +46,9 @@ def render_feeds(
     """Return {'feed.atom': ..., 'topics/<topic>.atom': ... for every topic in cfg.rules.order}."""
     recent = newest_issues(issues, cfg.feeds.weeks)
     feeds = {paths.FEED: _issue_feed(recent, cfg, env, l10n)}
+    newest_first = newest_issues(issues, len(issues))
     for topic in cfg.rules.order:
-        feeds[paths.topic_feed(topic)] = _topic_feed(topic, recent, cfg, l10n)
+        feeds[paths.topic_feed(topic)] = _topic_feed(topic, newest_first, cfg, env, l10n)
     return feeds
 
 
@@ -75,7 +78,14 @@ def _week_url(cfg: Config, issue: Issue) -> str:
 
 
 def _new_feed(
-    cfg: Config, l10n: L10n, *, specific: str, title: str, subtitle: str, path: str
+    cfg: Config,
+    l10n: L10n,
+    *,
+    specific: str,
+    title: str,
+    subtitle: str,
+    path: str,
+    alternate: str = paths.INDEX,
 ) -> FeedGenerator:
     fg = FeedGenerator()
     fg.id(tag_uri(cfg, specific))
@@ -87,7 +97,7 @@ def _new_feed(
         author["email"] = _xml(cfg.feeds.author_email)
     fg.author(author)
     fg.link(href=paths.absolute(cfg.site.base_url, path), rel="self", type=ATOM_TYPE)
-    fg.link(href=paths.absolute(cfg.site.base_url, paths.INDEX), rel="alternate", type=HTML_TYPE)
+    fg.link(href=paths.absolute(cfg.site.base_url, alternate), rel="alternate", type=HTML_TYPE)
     fg.language(l10n.bcp47)
     # The default names feedgen's home page; name the program that decided the content.
     fg.generator("digest", version=__version__)
@@ -120,17 +130,24 @@ def _issue_feed(recent: Sequence[Issue], cfg: Config, env: jinja2.Environment, l
 
 def _issue_entry(issue: Issue, cfg: Config, env: jinja2.Environment, l10n: L10n) -> FeedEntry:
     week_url = _week_url(cfg, issue)
-    html = render_template(env, ISSUE_TEMPLATE, issue=issue, l10n=l10n, week_url=week_url)
+    base = cfg.site.base_url
+    html = render_template(
+        env,
+        ISSUE_TEMPLATE,
+        issue=issue,
+        l10n=l10n,
+        week_url=week_url,
+        href=lambda article: items.absolute_target(article, base),
+        credit=lambda article: items.credit(article, l10n),
+    )
     entry = FeedEntry()
     entry.id(tag_uri(cfg, str(issue.week)))
-    entry.title(
-        _xml(
-            l10n.text(
-                "digest_title", title=cfg.site.title, week=issue.week.week, year=issue.week.year
-            )
-        )
-    )
-    entry.updated(_midnight(issue.latest, cfg.site.tz))
+    entry.title(_xml(subject_of(issue, cfg, l10n)))
+    # published: when the issue goes out (as the .eml's Date); updated: its newest article.
+    # A week's articles can be dated after its send time only if the week is still running.
+    sent = send_time(issue.week, cfg.site.tz)
+    entry.published(sent)
+    entry.updated(max(_midnight(issue.latest, cfg.site.tz), sent))
     entry.link(href=week_url)  # the only link: feedgen drops rel/type on entry links
     week_of = l10n.text("week_of", range=l10n.week_range(issue.week))
     entry.summary(_xml(f"{week_of}: {l10n.items(issue.count)}"), type="text")
@@ -141,7 +158,10 @@ def _issue_entry(issue: Issue, cfg: Config, env: jinja2.Environment, l10n: L10n)
     return entry
 
 
-def _topic_feed(topic: str, recent: Sequence[Issue], cfg: Config, l10n: L10n) -> bytes:
+def _topic_feed(
+    topic: str, newest_first: Sequence[Issue], cfg: Config, env: jinja2.Environment, l10n: L10n
+) -> bytes:
+    """The topic's newest [feeds] topic_items articles, from however many weeks that takes."""
     label = cfg.rules.label(topic)
     fg = _new_feed(
         cfg,
@@ -150,33 +170,41 @@ def _topic_feed(topic: str, recent: Sequence[Issue], cfg: Config, l10n: L10n) ->
         title=f"{cfg.site.title} – {label}",
         subtitle=f"{l10n.text('topics')}: {label}",
         path=paths.topic_feed(topic),
+        alternate=paths.topic_page(topic),
     )
-    found = [
-        (article, issue)
-        for issue in recent
-        for section in issue.sections
-        if section.topic == topic
-        for article in section.articles
-    ]
+    found: list[tuple[Article, Issue]] = []
+    for issue in newest_first:
+        if len(found) >= cfg.feeds.topic_items:
+            break  # issues come newest first: older weeks cannot hold newer articles
+        found += [
+            (article, issue)
+            for section in issue.sections
+            if section.topic == topic
+            for article in section.articles
+        ]
     # Newest day first; within a day by title, then id, so the order never depends on input.
     found.sort(key=lambda pair: sort_key(pair[0]))
     found.sort(key=lambda pair: pair[0].date or pair[1].latest, reverse=True)
-    entries = [_article_entry(article, issue, topic, label, cfg) for article, issue in found]
+    entries = [
+        _article_entry(article, issue, topic, label, cfg, l10n)
+        for article, issue in found[: cfg.feeds.topic_items]
+    ]
     return _finish(fg, entries, cfg)
 
 
 def _article_entry(
-    article: Article, issue: Issue, topic: str, label: str, cfg: Config
+    article: Article, issue: Issue, topic: str, label: str, cfg: Config, l10n: L10n
 ) -> FeedEntry:
     entry = FeedEntry()
     entry.id(tag_uri(cfg, f"article/{article.id}"))
-    title = f"{article.kicker}: {article.title}" if article.kicker else article.title
-    entry.title(_xml(title))
+    entry.title(_xml(article.headline))
     moment = _midnight(article.date or issue.latest, cfg.site.tz)
     entry.updated(moment)
     entry.published(moment)
-    entry.link(href=article.link or _week_url(cfg, issue))
-    if article.summary:
-        entry.summary(_xml(article.summary), type="text")
+    entry.link(href=items.absolute_target(article, cfg.site.base_url))
+    found = items.credit(article, l10n)
+    text = " – ".join(t for t in (article.summary, str(found) if found else None) if t)
+    if text:
+        entry.summary(_xml(text), type="text")
     entry.category(term=topic, label=_xml(label))
     return entry

@@ -14,8 +14,23 @@ def week_page(week: IsoWeek) -> str:
     return f"weeks/{week}.html"
 
 
+def article_page(article_id: str) -> str:
+    """An article's permanent page: its id is derived from title and date, so it never moves."""
+    return f"articles/{article_id}.html"
+
+
 def topic_page(topic: str) -> str:
     return f"topics/{topic}.html"
+
+
+def index_page(number: int) -> str:
+    """Page `number` (from 1) of the archive index: page 1 is index.html, older weeks follow."""
+    return INDEX if number == 1 else f"archive/{number}.html"
+
+
+def topic_page_n(topic: str, number: int) -> str:
+    """Page `number` (from 1) of a topic's articles: page 1 is the topic's page."""
+    return topic_page(topic) if number == 1 else f"topics/{topic}/{number}.html"
 
 
 def topic_feed(topic: str) -> str:

@@ -1,0 +1,179 @@
+"""What goes out: the stored articles as the editor wants them published, grouped into issues.
+
+Build and send both start here, so an email sent is the email previewed: the live articles of
+the store (not dropped, not retracted by a correction), vetted, minus the [exclude] entries,
+each credited to its [[sources]] entry, grouped by week, with the week's editorial attached.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from ..config import Config, SourceConfig, key_lines
+from ..editorial import read_editorials
+from ..grouping import group_by_week
+from ..models import Article, Editorial, Issue, Origin, Problem
+from ..store import Query
+from ..vet import vet
+from ..weeks import IsoWeek
+from . import open_store, shown_path
+
+
+@dataclass
+class Edition:
+    """The articles fit to publish, the editorials by week, and what was wrong on the way."""
+
+    articles: list[Article]
+    editorials: dict[IsoWeek, Editorial]
+    problems: list[Problem] = field(default_factory=list)
+
+
+def load_edition(cfg: Config, week: IsoWeek | None = None) -> Edition:
+    """Load what is to be published (of one week, or all), with a problem for each thing the
+    editor should know: a repaired or left-out article, an [exclude] or [overrides] entry
+    that matches nothing, an article no [[sources]] entry credits, a bad editorial file."""
+    with open_store(cfg) as store:
+        stored = store.articles(Query(iso_week=str(week) if week else None))
+    problems: list[Problem] = []
+    if week is None:  # only the whole store can tell that an entry matches nothing
+        problems += unmatched_entries(cfg, stored, cfg.rules.overrides, "overrides")
+        problems += unmatched_entries(cfg, stored, cfg.exclude, "exclude")
+    articles, bad = vet(stored, cfg.ingest.plausible_years())
+    problems += bad
+    articles = [a for a in articles if not excluded(a, cfg.exclude)]
+    articles, uncredited = attribute(articles, cfg)
+    problems += uncredited
+    editorials, wrong = read_editorials(
+        cfg.editorial.folder, [a.id for a in articles], cfg.path.resolve().parent
+    )
+    editorials, misplaced = _pins_of_their_week(editorials, articles)
+    wrong += misplaced
+    weeks = {a.iso_week for a in articles if a.iso_week is not None}
+    for found in sorted(editorials):
+        if found not in weeks and (week is None or found == week):
+            wrong.append(
+                Problem(
+                    editorials[found].path,
+                    None,
+                    f"{found} has no articles to publish: this editorial is not shown",
+                    "check the week in the file name",
+                )
+            )
+    if week is not None:
+        wrong = [p for p in wrong if _about_week(p, week)]
+        editorials = {w: e for w, e in editorials.items() if w == week}
+    problems += wrong
+    return Edition(articles, dict(editorials), problems)
+
+
+def with_editorials(issues: Sequence[Issue], editorials: Mapping[IsoWeek, Editorial]) -> list[Issue]:
+    """Attach each week's editorial to its issue."""
+    return [
+        replace(issue, editorial=editorials[issue.week]) if issue.week in editorials else issue
+        for issue in issues
+    ]
+
+
+def issues_of(edition: Edition, cfg: Config, articles: Iterable[Article] | None = None) -> list[Issue]:
+    """Group the edition's articles (or a subset) into issues with their editorials."""
+    grouped = group_by_week(edition.articles if articles is None else articles, cfg.rules)
+    return with_editorials(grouped, edition.editorials)
+
+
+def excluded(article: Article, exclude: Mapping[str, str]) -> bool:
+    """Tell whether an [exclude] entry names the article's id or one of its URLs."""
+    return bool(exclude) and (article.id in exclude or any(u in exclude for u in article.urls))
+
+
+def unmatched_entries(
+    cfg: Config, articles: Sequence[Article], entries: Iterable[str], table: str
+) -> list[Problem]:
+    """An [overrides] or [exclude] entry whose id or URL no stored article has: a typo."""
+    refs = list(entries)
+    if not refs:
+        return []
+    known = {a.id for a in articles} | {url for a in articles for url in a.urls}
+    lines = key_lines(cfg.path)
+    return [
+        Problem(
+            str(cfg.path),
+            lines.get(f"{table}.{ref}") or lines.get(f'{table}."{ref}"'),
+            f"[{table}] {ref!r} matches no stored article",
+            "check the id (`digest articles` lists them) or the URL, or remove the entry",
+        )
+        for ref in refs
+        if ref not in known
+    ]
+
+
+def attribute(articles: Iterable[Article], cfg: Config) -> tuple[list[Article], list[Problem]]:
+    """Credit each article to the [[sources]] entry its files lie in.
+
+    A story seen in several files (a teaser on one page, the full article on another) is
+    credited where its main version was found, else to the first source in config order.
+    An article from a file outside every source (ingested by hand with `digest ingest`) is
+    published without a credit, and each such file is reported once.
+    """
+    base = cfg.path.resolve().parent
+    roots = [(shown_path(s.path, base), s) for s in cfg.sources]
+    credited: list[Article] = []
+    outside: dict[str, int] = {}
+    for article in articles:
+        source = _source_of(article, roots)
+        if source is None:
+            for s in article.sources[:1]:
+                outside[s.path] = outside.get(s.path, 0) + 1
+            credited.append(article)
+            continue
+        origin = Origin(source.name, source.url, source.full_text, source.link)
+        credited.append(replace(article, origin=origin))
+    problems = [
+        Problem(
+            path,
+            None,
+            f"{count} article{'s' if count != 1 else ''} from this file "
+            "lie outside every [[sources]] entry: published without a credit (Quelle)",
+            "add the file's folder to [[sources]] with a name, or `digest drop` the articles",
+        )
+        for path, count in sorted(outside.items())
+    ]
+    return credited, problems
+
+
+def _source_of(article: Article, roots: list[tuple[str, SourceConfig]]) -> SourceConfig | None:
+    ranked = sorted(article.sources, key=lambda s: (s.kind != "main", s.path, s.line))
+    for seen in ranked:
+        for root, source in roots:
+            if seen.path == root or seen.path.startswith(root.rstrip("/") + "/"):
+                return source
+    return None
+
+
+def _pins_of_their_week(
+    editorials: Mapping[IsoWeek, Editorial], articles: Sequence[Article]
+) -> tuple[dict[IsoWeek, Editorial], list[Problem]]:
+    """Keep only the pinned Top-Meldungen that appear in the editorial's own week."""
+    week_of = {a.id: a.iso_week for a in articles}
+    kept: dict[IsoWeek, Editorial] = {}
+    problems = []
+    for week, editorial in editorials.items():
+        elsewhere = [i for i in editorial.top if week_of.get(i) != week]
+        for article_id in elsewhere:
+            problems.append(
+                Problem(
+                    editorial.path,
+                    None,
+                    f"top: {article_id} is an article of {week_of.get(article_id)}, not of {week};"
+                    " not pinned",
+                    "pin only articles of the editorial's own week (`digest articles --week`)",
+                )
+            )
+        top = tuple(i for i in editorial.top if i not in elsewhere)
+        kept[week] = replace(editorial, top=top) if elsewhere else editorial
+    return kept, problems
+
+
+def _about_week(problem: Problem, week: IsoWeek) -> bool:
+    return Path(problem.path).stem == str(week)
