@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import contextlib
 import difflib
-import io
 import email
 import email.policy
+import io
 import json
 import shutil
 from pathlib import Path

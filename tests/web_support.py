@@ -59,7 +59,8 @@ def web_config(cfg: Config, tmp_path: Path, base_url: str | None = None, **web: 
 
 def build_sample(cfg: Config) -> Config:
     """Build the sample corpus into cfg.out (a real archive and feeds to serve)."""
-    with_corpus = replace(cfg, sources=(SourceConfig(CORPUS, "sources[0].path", None, name="Beispielkorpus"),))
+    source = SourceConfig(CORPUS, "sources[0].path", None, name="Beispielkorpus")
+    with_corpus = replace(cfg, sources=(source,))
     pipeline.build(with_corpus)
     return with_corpus
 

@@ -7,19 +7,15 @@ Exit codes: 0 success; 1 a fatal error (config, store) or nothing could be read;
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
-from . import __version__, cli_mailing, pipeline
+from . import __version__, cli_editing, cli_mailing, pipeline
 from .config import Config, load_config
 from .errors import DigestError
-from .models import Article
 from .progress import ProgressBar
-from .store import Query
 from .weeks import IsoWeek
 
 EXIT_FATAL, EXIT_USAGE, EXIT_PROBLEMS = 1, 2, 3
@@ -77,6 +73,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--strict", action="store_true", help="any problem: store nothing and exit 3"
     )
+    p.add_argument("--verbose", action="store_true", help="also list the store's weeks")
     p.set_defaults(handler=_ingest)
 
     p = sub.add_parser(
@@ -84,6 +81,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--week", type=_week, help="render only this ISO week's email and page")
     p.add_argument("--out", type=Path, help="output folder (default: [render] out in config)")
+    p.add_argument("--verbose", action="store_true", help="also list the store's weeks")
     p.add_argument(
         "--strict",
         action="store_true",
@@ -91,11 +89,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     p.set_defaults(handler=_build)
 
-    p = sub.add_parser("articles", parents=[_common()], help="list stored articles")
-    p.add_argument("--week", type=_week, help="only this ISO week, e.g. 2019-W38")
-    p.add_argument("--topic", help="only this topic key, e.g. policy")
-    p.add_argument("--json", action="store_true", help="print every field as JSON")
-    p.set_defaults(handler=_articles)
+    cli_editing.add_commands(sub, _common)
 
     cli_mailing.add_commands(sub, _common)
 
@@ -129,7 +123,7 @@ def _week(text: str) -> str:
 
 
 def _ingest(cfg: Config, args: argparse.Namespace) -> int:
-    return _run_ingest(cfg, args.paths, args.strict)
+    return _run_ingest(cfg, args.paths, args.strict, args.verbose)
 
 
 def _build(cfg: Config, args: argparse.Namespace) -> int:
@@ -137,7 +131,7 @@ def _build(cfg: Config, args: argparse.Namespace) -> int:
     week = IsoWeek.parse(args.week) if args.week else None
     built = pipeline.build(cfg, week, args.out, progress=bar.update, strict=args.strict)
     bar.finish()
-    code = _report_ingest(built.ingest, args.strict)
+    code = _report_ingest(built.ingest, args.strict, args.verbose, building=True)
     for problem in built.problems:
         print(f"problem: {problem}", file=sys.stderr)
     if built.stopped:
@@ -157,8 +151,10 @@ def _build(cfg: Config, args: argparse.Namespace) -> int:
         )
     shrunk = {w: b for w, b in built.budgets.items() if b != "full"}
     print(
-        f"Rendered {len(built.weeks)} week{'s' if len(built.weeks) != 1 else ''} into "
-        f"{built.out}: {len(built.written)} files written, {len(built.unchanged)} unchanged"
+        f"Rendered {len(built.weeks)} week{'s' if len(built.weeks) != 1 else ''} "
+        f"({built.articles} article{'s' if built.articles != 1 else ''}) into {built.out}, "
+        f"email previews into {built.preview}: "
+        f"{len(built.written)} files written, {len(built.unchanged)} unchanged"
         + (f", {len(built.removed)} no longer produced removed" if built.removed else "")
         + (f", {len(built.swept)} leftover temporary files swept" if built.swept else "")
         + "."
@@ -168,23 +164,40 @@ def _build(cfg: Config, args: argparse.Namespace) -> int:
     return code
 
 
-def _run_ingest(cfg: Config, paths: list[Path] | None, strict: bool) -> int:
+def _run_ingest(cfg: Config, paths: list[Path] | None, strict: bool, verbose: bool) -> int:
     bar = ProgressBar(sys.stderr)
     summary = pipeline.ingest(cfg, paths, progress=bar.update, strict=strict)
     bar.finish()
-    code = _report_ingest(summary, strict)
+    code = _report_ingest(summary, strict, verbose)
     if summary.stopped:
         print("digest: --strict and problems: nothing was stored", file=sys.stderr)
     return code
 
 
-def _report_ingest(summary: pipeline.IngestSummary, strict: bool) -> int:
+def _report_ingest(
+    summary: pipeline.IngestSummary, strict: bool, verbose: bool, *, building: bool = False
+) -> int:
+    """Print the problems, then one summary line (and the store's weeks with --verbose).
+
+    A build that read no source goes on with what the store holds, and says so.
+    """
     for problem in summary.problems:
         print(f"problem: {problem}", file=sys.stderr)
     files = summary.files_read + summary.files_failed
+    for notice in summary.notices:
+        print(f"notice: {notice}", file=sys.stderr)
+    for old, new in summary.retracted:
+        print(f"retracted {old}: replaced by its corrected version {new}")
+    if building and summary.files_read == 0:
+        print(
+            f"Read no source files ({files} found): rendering from the {summary.total} "
+            f"article{'s' if summary.total != 1 else ''} already in the store."
+        )
+        return EXIT_PROBLEMS if strict and summary.problems else 0
     print(
         f"Read {summary.files_read} of {files} files: {summary.seen} articles "
-        f"({summary.new} new, {summary.updated} updated, {summary.duplicate} duplicate); "
+        f"({summary.new} new, {summary.updated} updated, {summary.unchanged} unchanged, "
+        f"{summary.duplicate} duplicate); "
         f"{len(summary.problems)} problem{'s' if len(summary.problems) != 1 else ''}."
     )
     if summary.weeks:
@@ -193,38 +206,13 @@ def _report_ingest(summary: pipeline.IngestSummary, strict: bool) -> int:
             f"({summary.weeks[0][0]} … {summary.weeks[-1][0]})"
             + (f", {summary.undated} without a date." if summary.undated else ".")
         )
-        for week, count in summary.weeks:
+        for week, count in summary.weeks if verbose else ():
             print(f"  {week}  {count:4d} article{'s' if count != 1 else ''}")
     if summary.files_read == 0:
         print("digest: nothing could be read", file=sys.stderr)
         return EXIT_FATAL
     if strict and summary.problems:
         return EXIT_PROBLEMS
-    return 0
-
-
-def _articles(cfg: Config, args: argparse.Namespace) -> int:
-    if args.topic and args.topic not in cfg.rules.order:
-        print(
-            f"digest: error: unknown topic {args.topic!r}; "
-            f"choose one of: {', '.join(cfg.rules.order)}",
-            file=sys.stderr,
-        )
-        return EXIT_USAGE
-    articles = pipeline.list_articles(cfg, Query(iso_week=args.week, topic=args.topic))
-    if args.json:
-        json.dump(
-            [article_json(a, cfg) for a in articles], sys.stdout, ensure_ascii=False, indent=1
-        )
-        print()
-        return 0
-    for a in articles:
-        day = a.date.isoformat() if a.date else "undated   "
-        week = str(a.iso_week) if a.iso_week else "--------"
-        head = f"{a.kicker}: {a.title}" if a.kicker else a.title
-        print(f"{a.id}  {day}  {week}  {a.topic:<12}  {head}")
-    sys.stdout.flush()
-    print(f"{len(articles)} article{'s' if len(articles) != 1 else ''}", file=sys.stderr)
     return 0
 
 
@@ -271,48 +259,6 @@ def _explain(cfg: Config, args: argparse.Namespace) -> int:
     else:
         print("No rule term matched.")
     return 0
-
-
-def article_json(a: Article, cfg: Config) -> dict[str, Any]:
-    """Return every field of an article as JSON-ready data."""
-    c = a.classification
-    return {
-        "id": a.id,
-        "kind": a.kind,
-        "format": a.format,
-        "kicker": a.kicker,
-        "title": a.title,
-        "label": a.label,
-        "date": a.date.isoformat() if a.date else None,
-        "iso_week": str(a.iso_week) if a.iso_week else None,
-        "lead": a.lead,
-        "summary": a.summary,
-        "teaser": a.teaser,
-        "caption": a.caption,
-        "body": list(a.body),
-        "author": a.author,
-        "place": a.place,
-        "urls": list(a.urls),
-        "keywords": list(a.keywords),
-        "image_credit": a.image_credit,
-        "section": a.section,
-        "topic": c.topic,
-        "topic_label": cfg.rules.label(c.topic),
-        "scores": dict(c.scores),
-        "matched_terms": [
-            {
-                "topic": m.topic,
-                "term": m.term,
-                "field": m.field,
-                "count": m.count,
-                "points": m.points,
-                "modifier": m.modifier,
-            }
-            for m in c.matches
-        ],
-        "override": c.override,
-        "sources": [{"path": s.path, "line": s.line, "kind": s.kind} for s in a.sources],
-    }
 
 
 if __name__ == "__main__":

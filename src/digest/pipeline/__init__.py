@@ -10,6 +10,7 @@ import threading
 from collections.abc import Callable, Generator, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, fields, replace
+from datetime import UTC, datetime
 from pathlib import Path
 
 from ..classify import Classifier
@@ -17,14 +18,17 @@ from ..config import Config
 from ..ingest import EXTENSIONS, FileResult, read_file
 from ..ingest.dates import Years
 from ..ingest.files import document_kind, printable_name
-from ..models import Article, Problem
-from ..store import Query, Store
+from ..models import Article, Problem, Source
+from ..store import Query, Reading, Store
+from .corrections import near_duplicate_notices, reading_of, retract_corrected
 
 Progress = Callable[[int, int, str], None]
 _RULES_KEY = "rules_fingerprint"
 # Fields that make up an article's content; sources and classification are bookkeeping.
 _CONTENT = tuple(
-    f.name for f in fields(Article) if f.name not in ("id", "sources", "classification")
+    f.name
+    for f in fields(Article)
+    if f.name not in ("id", "sources", "classification", "origin")
 )
 # Facts about the story that a lesser version may know and the fuller one lacks; the texts
 # (lead, teaser, body) belong to their version and are never mixed.
@@ -33,22 +37,32 @@ _FILLABLE = ("kicker", "caption", "urls", "keywords", "image_credit", "section",
 
 @dataclass
 class IngestSummary:
-    """What one ingest run did, for the closing summary and the exit code."""
+    """What one ingest run did, for the closing summary and the exit code.
+
+    Every article read counts once: the first copy of a story in this run as `new` (not
+    stored before), `updated` (stored, and this run changed it) or `unchanged` (stored as
+    it is, e.g. a file read again); every further copy in this run (the same teaser on two
+    pages, a teaser and its full article) as `duplicate`.
+    """
 
     files_read: int = 0
     files_failed: int = 0
     new: int = 0
     updated: int = 0
+    unchanged: int = 0
     duplicate: int = 0
     undated: int = 0
     problems: list[Problem] = field(default_factory=list)
+    # Not problems (--strict ignores them): articles that look like another live one.
+    notices: list[Problem] = field(default_factory=list)
+    retracted: list[tuple[str, str]] = field(default_factory=list)  # (old id, new id)
     weeks: list[tuple[str, int]] = field(default_factory=list)
-    total: int = 0
+    total: int = 0  # live articles in the store
     stopped: bool = False  # strict and a problem: nothing was stored
 
     @property
     def seen(self) -> int:
-        return self.new + self.updated + self.duplicate
+        return self.new + self.updated + self.unchanged + self.duplicate
 
 
 def open_store(cfg: Config, classifier: Classifier | None = None) -> Store:
@@ -66,7 +80,8 @@ def open_store(cfg: Config, classifier: Classifier | None = None) -> Store:
 def _reclassify_if_rules_changed(store: Store, classifier: Classifier) -> None:
     fingerprint = hashlib.sha256(classifier.rules.fingerprint().encode()).hexdigest()
     if store.get_meta(_RULES_KEY) != fingerprint:
-        store.set_classifications((a.id, classifier.classify(a)) for a in store.articles())
+        stored = store.articles(Query(include_hidden=True))  # a restored one must be current
+        store.set_classifications((a.id, classifier.classify(a)) for a in stored)
         store.set_meta(_RULES_KEY, fingerprint)
 
 
@@ -134,15 +149,20 @@ def ingest(
     progress: Progress | None = None,
     *,
     strict: bool = False,
+    now: Callable[[], datetime] | None = None,
 ) -> IngestSummary:
     """Read the given paths (default: the configured sources) into the store in one transaction.
 
-    Under `strict`, any problem leaves the store untouched: every file is read first.
+    Under `strict`, any problem leaves the store untouched: every file is read first. A file
+    read again that holds a corrected version of an article retracts the old one (see
+    corrections.retract_corrected, which states the rule); a new article that looks like
+    another live one is reported in `notices`. `now` gives the time of a retraction.
     """
     summary = IngestSummary()
     files, summary.problems = collect_inputs(cfg, paths)
     classifier = Classifier(cfg.rules)
     incoming: list[Article] = []
+    readings: list[tuple[str, Reading]] = []
     job = _Job(
         classifier,
         cfg.path.resolve().parent,
@@ -155,6 +175,7 @@ def ingest(
             summary.problems.extend(result.problems)
             if result.articles:
                 summary.files_read += 1
+                readings.append((result.path, reading_of(result.articles)))
             else:
                 summary.files_failed += 1
             incoming.extend(result.articles)
@@ -169,33 +190,46 @@ def ingest(
     with open_store(cfg, classifier) as store, store.transaction():
         existing = store.get_many(sorted({a.id for a in incoming}))
         pending: dict[str, Article] = {}
-        rewrite: set[str] = set()  # new or changed content: write the article
         merged_ids: set[str] = set()  # combined from two versions: classify again
+        seen_at: dict[str, Source] = {}  # where this run first saw each story
         for article in incoming:
             before = pending.get(article.id) or existing.get(article.id)
             if before is None:
-                merged = article
-                summary.new += 1
-                rewrite.add(article.id)
+                pending[article.id] = article
             else:
-                merged = merge(before, article)
+                pending[article.id] = merge(before, article)
                 merged_ids.add(article.id)
-                if same_content(before, merged):
-                    summary.duplicate += 1
-                else:
-                    summary.updated += 1
-                    rewrite.add(article.id)
-            pending[article.id] = merged
+            if article.sources:
+                seen_at.setdefault(article.id, article.sources[0])
+        summary.duplicate = len(incoming) - len(pending)
+        rewrite: set[str] = set()  # new or changed content: write the article
+        for i, merged in pending.items():
+            if i not in existing:
+                summary.new += 1
+                rewrite.add(i)
+            elif same_content(existing[i], merged):
+                summary.unchanged += 1
+            else:
+                summary.updated += 1
+                rewrite.add(i)
         # Articles arrive classified; only a merge of two versions needs a fresh look.
-        store.put(
-            _classified(classifier, pending[i]) if i in merged_ids else pending[i]
-            for i in sorted(rewrite)
-        )
+        for i in rewrite & merged_ids:
+            pending[i] = _classified(classifier, pending[i])
+        store.put(pending[i] for i in sorted(rewrite))
         store.add_sources(a for i, a in pending.items() if i not in rewrite)
+        at = (now or _utc_now)()
+        summary.retracted = retract_corrected(store, readings, pending, existing, at)
+        store.set_readings(readings)
+        fresh = [pending[i] for i in pending if i not in existing]
+        summary.notices = near_duplicate_notices(store, fresh, seen_at)
         summary.undated = store.count_undated()
         summary.weeks = store.weeks()
         summary.total = store.count()
     return summary
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
 
 
 def _classified(classifier: Classifier, article: Article) -> Article:

@@ -15,10 +15,10 @@ from ..errors import RenderError
 from ..grouping import issue_of
 from ..l10n import L10n
 from ..models import Article, Issue, Problem
-from ..render.article_pages import render_article_pages
 from ..output import write_files
 from ..render import paths
 from ..render.archive import render_archive
+from ..render.article_pages import render_article_pages
 from ..render.email import PLACEHOLDERS, UNSUBSCRIBE_PLACEHOLDER, render_email
 from ..render.environment import make_environment
 from ..render.feed import render_feeds

@@ -34,12 +34,15 @@ def load_edition(cfg: Config, week: IsoWeek | None = None) -> Edition:
     """Load what is to be published (of one week, or all), with a problem for each thing the
     editor should know: a repaired or left-out article, an [exclude] or [overrides] entry
     that matches nothing, an article no [[sources]] entry credits, a bad editorial file."""
+    problems: list[Problem] = []
     with open_store(cfg) as store:
         stored = store.articles(Query(iso_week=str(week) if week else None))
-    problems: list[Problem] = []
-    if week is None:  # only the whole store can tell that an entry matches nothing
-        problems += unmatched_entries(cfg, stored, cfg.rules.overrides, "overrides")
-        problems += unmatched_entries(cfg, stored, cfg.exclude, "exclude")
+        if week is None and (cfg.rules.overrides or cfg.exclude):
+            # Only the whole store can tell that an entry matches nothing; a dropped
+            # article is still matched (its entry is not a typo).
+            every = store.articles(Query(include_hidden=True))
+            problems += unmatched_entries(cfg, every, cfg.rules.overrides, "overrides")
+            problems += unmatched_entries(cfg, every, cfg.exclude, "exclude")
     articles, bad = vet(stored, cfg.ingest.plausible_years())
     problems += bad
     articles = [a for a in articles if not excluded(a, cfg.exclude)]
@@ -68,7 +71,9 @@ def load_edition(cfg: Config, week: IsoWeek | None = None) -> Edition:
     return Edition(articles, dict(editorials), problems)
 
 
-def with_editorials(issues: Sequence[Issue], editorials: Mapping[IsoWeek, Editorial]) -> list[Issue]:
+def with_editorials(
+    issues: Sequence[Issue], editorials: Mapping[IsoWeek, Editorial]
+) -> list[Issue]:
     """Attach each week's editorial to its issue."""
     return [
         replace(issue, editorial=editorials[issue.week]) if issue.week in editorials else issue
@@ -76,7 +81,9 @@ def with_editorials(issues: Sequence[Issue], editorials: Mapping[IsoWeek, Editor
     ]
 
 
-def issues_of(edition: Edition, cfg: Config, articles: Iterable[Article] | None = None) -> list[Issue]:
+def issues_of(
+    edition: Edition, cfg: Config, articles: Iterable[Article] | None = None
+) -> list[Issue]:
     """Group the edition's articles (or a subset) into issues with their editorials."""
     grouped = group_by_week(edition.articles if articles is None else articles, cfg.rules)
     return with_editorials(grouped, edition.editorials)
@@ -134,7 +141,8 @@ def attribute(articles: Iterable[Article], cfg: Config) -> tuple[list[Article], 
             path,
             None,
             f"{count} article{'s' if count != 1 else ''} from this file "
-            "lie outside every [[sources]] entry: published without a credit (Quelle)",
+            f"{'lie' if count != 1 else 'lies'} outside every [[sources]] entry: "
+            "published without a credit (Quelle)",
             "add the file's folder to [[sources]] with a name, or `digest drop` the articles",
         )
         for path, count in sorted(outside.items())

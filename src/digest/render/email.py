@@ -82,7 +82,9 @@ def subject_of(issue: Issue, cfg: Config, l10n: L10n) -> str:
     title = shorten(lead.title, room) if room >= 20 else None
     if not title:
         return plain
-    return l10n.text("subject_lead", title=cfg.site.title, week=week.week, year=week.year, lead=title)
+    return l10n.text(
+        "subject_lead", title=cfg.site.title, week=week.week, year=week.year, lead=title
+    )
 
 
 # Gmail shows about 70 characters of a subject on a phone, more on a desktop; beyond this a

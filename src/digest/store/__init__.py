@@ -5,6 +5,7 @@
     failures.py     which StoreError (message and hint) a failure becomes
     identity.py     PRAGMA application_id: refuse other programs' SQLite files untouched
     articles.py     articles and the files they were seen in
+    revisions.py    dropped and replaced articles, and where each file's articles stood
     subscribers.py  subscribers and the suppression list
     deliveries.py   the delivery ledger: one row per (week, subscriber)
 
@@ -14,12 +15,13 @@ interrupted run leaves the store consistent.
 
 from __future__ import annotations
 
-from .articles import ArticleQueries, Query
+from .articles import Query
 from .deliveries import DeliveryQueries
+from .revisions import Hidden, HiddenState, Reading, RevisionQueries
 from .subscribers import SubscriberQueries
 
-__all__ = ["Query", "Store"]
+__all__ = ["Hidden", "HiddenState", "Query", "Reading", "Store"]
 
 
-class Store(ArticleQueries, SubscriberQueries, DeliveryQueries):
+class Store(RevisionQueries, SubscriberQueries, DeliveryQueries):
     """An open store; use as a context manager or call close()."""

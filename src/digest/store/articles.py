@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from ..models import Article, Classification, Match, Source
 from .base import StoreBase
@@ -35,6 +35,8 @@ _COLUMNS = (
     "override",
 )
 _SELECT = f"SELECT {', '.join(_COLUMNS)} FROM articles"
+# An article the editor has not taken out (`digest drop`) and no corrected version retracts.
+LIVE = "dropped_at IS NULL AND replaced_by IS NULL"
 _UPSERT = (
     f"INSERT INTO articles ({', '.join(_COLUMNS)}) VALUES ({', '.join('?' * len(_COLUMNS))}) "
     f"ON CONFLICT (id) DO UPDATE SET " + ", ".join(f"{c} = excluded.{c}" for c in _COLUMNS[1:])
@@ -43,10 +45,15 @@ _UPSERT = (
 
 @dataclass(frozen=True, slots=True)
 class Query:
-    """Which articles to list: all, or those of one ISO week and/or topic."""
+    """Which articles to list: all, or those of one ISO week and/or topic.
+
+    Only live articles unless `include_hidden`: dropped and replaced ones stay in the store
+    (for `digest restore`) but belong to no issue, page or feed.
+    """
 
     iso_week: str | None = None
     topic: str | None = None
+    include_hidden: bool = False
 
 
 class ArticleQueries(StoreBase):
@@ -89,8 +96,11 @@ class ArticleQueries(StoreBase):
         )
 
     def count_undated(self) -> int:
+        """Count the live articles without a date."""
         return int(
-            self._db.execute("SELECT COUNT(*) FROM articles WHERE date IS NULL").fetchone()[0]
+            self._db.execute(
+                f"SELECT COUNT(*) FROM articles WHERE date IS NULL AND {LIVE}"
+            ).fetchone()[0]
         )
 
     def set_classifications(self, pairs: Iterable[tuple[str, Classification]]) -> None:
@@ -102,7 +112,7 @@ class ArticleQueries(StoreBase):
 
     def articles(self, query: Query = Query()) -> list[Article]:
         """Return matching articles, ordered by date (undated last), then title and id."""
-        where, args = [], []
+        where, args = ([] if query.include_hidden else [LIVE]), []
         if query.iso_week:
             where.append("iso_week = ?")
             args.append(query.iso_week)
@@ -116,15 +126,48 @@ class ArticleQueries(StoreBase):
         return [_article(row, sources.get(row[0], ())) for row in rows]
 
     def weeks(self) -> list[tuple[str, int]]:
-        """Return each ISO week that has articles, with its article count, oldest first."""
+        """Return each ISO week that has live articles, with their count, oldest first."""
         rows = self._db.execute(
-            "SELECT iso_week, COUNT(*) FROM articles WHERE iso_week IS NOT NULL "
+            f"SELECT iso_week, COUNT(*) FROM articles WHERE iso_week IS NOT NULL AND {LIVE} "
             "GROUP BY iso_week ORDER BY iso_week"
         )
         return [(r[0], r[1]) for r in rows]
 
     def count(self) -> int:
-        return int(self._db.execute("SELECT COUNT(*) FROM articles").fetchone()[0])
+        """Count the live articles."""
+        return int(self._db.execute(f"SELECT COUNT(*) FROM articles WHERE {LIVE}").fetchone()[0])
+
+    def live_titles(self, days: Iterable[date], spread: int = 0) -> list[tuple[str, str, date]]:
+        """Return (id, title, date) of the live articles dated within `spread` days of `days`."""
+        wanted = sorted(
+            {(d + timedelta(days=k)).isoformat() for d in days for k in range(-spread, spread + 1)}
+        )
+        found: list[tuple[str, str, date]] = []
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
+            rows = self._db.execute(
+                f"SELECT id, title, date FROM articles WHERE {LIVE} "
+                f"AND date IN ({', '.join('?' * len(chunk))}) ORDER BY date, id",
+                chunk,
+            )
+            found += [(r[0], r[1], date.fromisoformat(r[2])) for r in rows]
+        return found
+
+    def ids_with_urls(self, urls: Sequence[str]) -> dict[str, list[str]]:
+        """Return, for each of `urls` that a stored article carries, the ids that carry it."""
+        found: dict[str, list[str]] = {}
+        for start in range(0, len(urls), 500):
+            chunk = list(urls[start : start + 500])
+            rows = self._db.execute(
+                # A urls value edited into something else by hand must not stop the listing.
+                "SELECT u.value, a.id FROM articles AS a, "
+                "json_each(CASE WHEN json_valid(a.urls) THEN a.urls ELSE '[]' END) AS u "
+                f"WHERE u.value IN ({', '.join('?' * len(chunk))}) ORDER BY a.id",
+                chunk,
+            )
+            for url, article_id in rows:
+                found.setdefault(str(url), []).append(str(article_id))
+        return found
 
     def _sources(self, ids: Sequence[str] | None) -> dict[str, tuple[Source, ...]]:
         out: dict[str, list[Source]] = {}

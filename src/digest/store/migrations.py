@@ -95,4 +95,25 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX deliveries_state ON deliveries (week, state, id);
     """,
+    # 3: the editor's hand on articles. `digest drop` sets dropped_at (and an optional note);
+    # a corrected version retracts the old one through replaced_by (by `digest replace`, or
+    # at ingest when a re-read file holds a new version where the old one stood). Hidden rows
+    # stay in the store so that `digest restore` can bring them back. file_positions is each
+    # file's last reading: which article stood at which place (kind, ordinal among the
+    # articles of that kind), replaced whole on every successful read of the file.
+    """
+    ALTER TABLE articles ADD COLUMN dropped_at TEXT;
+    ALTER TABLE articles ADD COLUMN dropped_note TEXT;
+    ALTER TABLE articles ADD COLUMN replaced_by TEXT;
+    ALTER TABLE articles ADD COLUMN replaced_at TEXT;
+    CREATE INDEX articles_hidden ON articles (id)
+        WHERE dropped_at IS NOT NULL OR replaced_by IS NOT NULL;
+    CREATE TABLE file_positions (
+        path        TEXT NOT NULL,
+        kind        TEXT NOT NULL,
+        ordinal     INTEGER NOT NULL,
+        article_id  TEXT NOT NULL REFERENCES articles (id) ON DELETE CASCADE,
+        PRIMARY KEY (path, kind, ordinal)
+    );
+    """,
 )
