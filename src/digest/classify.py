@@ -57,6 +57,10 @@ _TOKEN = re.compile(r"\w+(?:-\w+)*")
 _PHRASE_SPACE = re.compile(r"[\W_]+")
 
 
+# What Classification.override says when the article itself carries the editor's topic.
+EDITOR = "editor's choice"
+
+
 @dataclass(frozen=True, slots=True)
 class Term:
     """One rule term: the folded text, how it matches, its points and the topic it votes for."""
@@ -256,6 +260,8 @@ class Classifier:
         for url in article.urls:
             if url in overrides:
                 return url, overrides[url]
+        if article.editor_topic:
+            return EDITOR, article.editor_topic
         return None
 
     def _word_terms(self, word: str) -> tuple[tuple[Term, bool], ...]:

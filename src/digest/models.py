@@ -90,7 +90,7 @@ class Article(_Compact):
 
     id: str
     kind: Kind
-    format: str  # "K" portal page, "P" press release
+    format: str  # "K" portal page, "P" press release, "F" feed entry, "M" Markdown note
     title: str
     date: date | None
     kicker: str | None = None
@@ -105,6 +105,12 @@ class Article(_Compact):
     keywords: tuple[str, ...] = ()
     image_credit: str | None = None
     section: str | None = None
+    # The text as a safe HTML fragment (sanitised feed content, a rendered note), shown on the
+    # article page instead of `body`; `body` stays the plain-text version for email and feeds.
+    html: str | None = None
+    # A topic the editor chose for this article (a note's front matter): wins over the rules,
+    # not over config.toml's [overrides].
+    editor_topic: str | None = None
     sources: tuple[Source, ...] = ()
     classification: Classification = field(default=UNCLASSIFIED)
     origin: Origin | None = None  # set at build time from the matching [[sources]] entry
