@@ -34,6 +34,11 @@ def config_file(tmp_path: Path) -> Path:
     assert 'path = "var/digest.sqlite3"' in text and 'path = "samples/corpus"' in text
     text = text.replace('path = "var/digest.sqlite3"', 'path = "store.sqlite3"')
     text = text.replace('path = "samples/corpus"', 'path = "in"')
+    # Only the one source "in": the sample feed and notes give way to blank lines (so that
+    # every other line keeps its number for the tests that point at config lines).
+    start = text.index('[[sources]]\ntype = "feed"\npath = "samples/feeds')
+    end = text.index("# A feed over HTTP")
+    text = text[:start] + "\n" * text[start:end].count("\n") + text[end:]
     assert 'templates = "templates"' in text
     text = text.replace('templates = "templates"', f'templates = "{ROOT / "templates"}"')
     (tmp_path / "in").mkdir()

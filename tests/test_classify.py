@@ -5,7 +5,7 @@ from datetime import date
 
 import pytest
 
-from digest.classify import Classifier, Rules, Term, Topic
+from digest.classify import EDITOR, Classifier, Rules, Term, Topic
 from digest.config import Config
 from digest.models import Article
 
@@ -61,7 +61,7 @@ def test_scores_and_matched_terms_are_kept(repo_config: Config) -> None:
         _article("Smarte Städtepartnerschaft", keywords=("Politik",))
     )
     scores = dict(result.scores)
-    assert set(scores) == {"partnerships", "congresses", "policy"}
+    assert set(scores) == {"partnerships", "congresses", "policy", "other"}
     title_hits = [m for m in result.matches if m.field == "title"]
     assert [(m.topic, m.term) for m in title_hits] == [("partnerships", "partnerschaft")]
     assert scores["partnerships"] == title_hits[0].points == 9.0
@@ -142,3 +142,32 @@ def test_compound_head_counts_more_than_modifier(repo_config: Config) -> None:
     # "Fachtagung" holds "fachtag" and "tagung": the head wins, nothing counts twice.
     (hit,) = c.classify(_article("Fachtagung zu Open Data")).matches[:1]
     assert (hit.term, hit.modifier) == ("tagung", False)
+
+
+def test_evidence_for_other_beats_the_topic_words_a_study_mentions(repo_config: Config) -> None:
+    classifier = Classifier(repo_config.rules)
+    strategy = _article(
+        "Stadtrat beschließt Digitalstrategie",
+        lead="Der Stadtrat hat die Digitalstrategie beschlossen.",
+    )
+    study = replace(
+        strategy,
+        kicker="Studie",
+        title="Nur jede dritte Kommune hat eine Digitalstrategie",
+        lead="Eine Studie nach Befragung von 900 Gemeinden zeigt: wenige haben eine Strategie.",
+    )
+    assert classifier.classify(strategy).topic == "policy"
+    result = classifier.classify(study)
+    scores = dict(result.scores)
+    assert scores["policy"] >= repo_config.rules.threshold  # the topic words are there ...
+    assert scores["other"] >= scores["policy"]  # ... but the item is a study
+    assert result.topic == "other"
+    assert any(m.topic == "other" and m.term == "studie" for m in result.matches)
+
+
+def test_an_editors_topic_beats_the_rules_but_not_the_overrides(repo_config: Config) -> None:
+    note = replace(_article("Stadtrat beschließt Digitalstrategie"), editor_topic="congresses")
+    assert Classifier(repo_config.rules).classify(note).topic == "congresses"
+    assert Classifier(repo_config.rules).classify(note).override == EDITOR
+    rules = replace(repo_config.rules, overrides={note.id: "partnerships"})
+    assert Classifier(rules).classify(note).topic == "partnerships"

@@ -151,7 +151,7 @@ def test_failed_run_leaves_store_unchanged(cfg: Config, monkeypatch: pytest.Monk
 def test_schema_version_is_recorded(cfg: Config) -> None:
     pipeline.ingest(cfg, [SEEDS])
     with sqlite3.connect(cfg.store_path) as db:
-        assert db.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS) == 3
+        assert db.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS) == 4
 
 
 def test_newer_schema_is_refused(cfg: Config) -> None:
@@ -182,7 +182,7 @@ def test_parallel_reading_gives_the_same_store(
 ) -> None:
     sequential = replace(cfg, store_path=tmp_path / "one.sqlite3")
     pipeline.ingest(sequential, [SEEDS])
-    monkeypatch.setattr(pipeline, "PARALLEL_MIN_FILES", 1)  # force the worker pool
+    monkeypatch.setattr(pipeline.reading, "PARALLEL_MIN_FILES", 1)  # force the worker pool
     summary = pipeline.ingest(cfg, [SEEDS])
     assert (summary.files_read, summary.new) == (5, 25)
     assert _dump(cfg.store_path) == _dump(sequential.store_path)

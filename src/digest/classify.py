@@ -10,8 +10,10 @@ finds "Regionalkonferenzen". Rule term syntax (see config.toml):
     open data     a phrase of whole words
 
 Each term counts once per field; its points are the tier weight (strong 3, medium 2, weak 1)
-times the field's weight. The best-scoring topic wins if it reaches the threshold, ties going to
-the configured order; otherwise the article is "other". A manual override wins over all rules.
+times the field's weight. The best-scoring topic wins if it reaches the threshold and beats the
+evidence for "other" (terms that mark a study, a product, a personnel change: [classify.other]),
+ties going to the configured order; otherwise the article is "other". A manual override wins
+over all rules, and the editor's own choice (a note's topic) over the rules too.
 """
 
 from __future__ import annotations
@@ -113,6 +115,9 @@ class Rules:
     joint_kicker_weight: float = 0.0
     modifier_factor: float = 0.5
     overrides: Mapping[str, str] = field(default_factory=dict)
+    # Evidence that an item is none of the topics (a study, a product, a personnel change):
+    # these terms score for "other", and a topic wins only with more points than that.
+    other_terms: tuple[Term, ...] = ()
 
     def label(self, topic: str) -> str:
         """Return the reader-facing label of a topic key."""
@@ -136,6 +141,7 @@ class Classifier:
     def __init__(self, rules: Rules) -> None:
         self.rules = rules
         terms = [term for topic in rules.topics for term in topic.terms]
+        terms += rules.other_terms
         self._phrases: dict[str, list[Term]] = {}
         for t in terms:
             if t.mode == "phrase":
@@ -239,6 +245,8 @@ class Classifier:
             key=lambda m: (rank.get(m.topic, 99), fields.get(m.field, 99), -m.points, m.term)
         )
         scores = {t.key: 0.0 for t in self.rules.topics}
+        if self.rules.other_terms:
+            scores[OTHER] = 0.0
         for m in matches:
             scores[m.topic] = scores.get(m.topic, 0.0) + m.points
         score_list = tuple((key, round(value, 3)) for key, value in scores.items())
@@ -247,9 +255,11 @@ class Classifier:
             key, topic = override
             return Classification(topic, score_list, tuple(matches), override=key)
         topic = OTHER
-        if score_list:
-            best = max(score_list, key=lambda kv: (kv[1], -rank[kv[0]]))
-            if best[1] >= self.rules.threshold:
+        against = scores.get(OTHER, 0.0)
+        topical = [kv for kv in score_list if kv[0] != OTHER]
+        if topical:
+            best = max(topical, key=lambda kv: (kv[1], -rank[kv[0]]))
+            if best[1] >= self.rules.threshold and best[1] > against:
                 topic = best[0]
         return Classification(topic, score_list, tuple(matches))
 

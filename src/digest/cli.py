@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from . import __version__, cli_editing, cli_mailing, pipeline
+from .classify import EDITOR
 from .config import Config, load_config
 from .errors import DigestError
 from .progress import ProgressBar
@@ -102,6 +103,13 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--port", type=int, help="TCP port (default: [web] port, 8000)")
     p.set_defaults(handler=_serve)
 
+    p = sub.add_parser(
+        "sources",
+        parents=[_common()],
+        help="list the configured sources: type, last read, HTTP status, articles, last error",
+    )
+    p.set_defaults(handler=_sources)
+
     p = sub.add_parser("explain", parents=[_common()], help="show why an article got its topic")
     p.add_argument("id", help="article id (or a unique prefix of it)")
     p.set_defaults(handler=_explain)
@@ -188,14 +196,24 @@ def _report_ingest(
         print(f"notice: {notice}", file=sys.stderr)
     for old, new in summary.retracted:
         print(f"retracted {old}: replaced by its corrected version {new}")
-    if building and summary.files_read == 0:
+    fetched = summary.feeds_fetched + summary.feeds_unchanged
+    if building and summary.files_read == 0 and fetched == 0:
         print(
             f"Read no source files ({files} found): rendering from the {summary.total} "
             f"article{'s' if summary.total != 1 else ''} already in the store."
         )
         return EXIT_PROBLEMS if strict and summary.problems else 0
+    feeds = summary.feeds_fetched + summary.feeds_unchanged + summary.feeds_failed
+    from_feeds = ""
+    if feeds:
+        counts = ((summary.feeds_unchanged, "unchanged"), (summary.feeds_failed, "failed"))
+        states = [f"{n} {what}" for n, what in counts if n]
+        from_feeds = (
+            f" and {fetched} of {feeds} feed{'s' if feeds != 1 else ''}"
+            + (f" ({', '.join(states)})" if states else "")
+        )
     print(
-        f"Read {summary.files_read} of {files} files: {summary.seen} articles "
+        f"Read {summary.files_read} of {files} files{from_feeds}: {summary.seen} articles "
         f"({summary.new} new, {summary.updated} updated, {summary.unchanged} unchanged, "
         f"{summary.duplicate} duplicate); "
         f"{len(summary.problems)} problem{'s' if len(summary.problems) != 1 else ''}."
@@ -208,11 +226,42 @@ def _report_ingest(
         )
         for week, count in summary.weeks if verbose else ():
             print(f"  {week}  {count:4d} article{'s' if count != 1 else ''}")
-    if summary.files_read == 0:
+    if summary.files_read == 0 and fetched == 0:
         print("digest: nothing could be read", file=sys.stderr)
         return EXIT_FATAL
     if strict and summary.problems:
         return EXIT_PROBLEMS
+    return 0
+
+
+def _sources(cfg: Config, args: argparse.Namespace) -> int:
+    rows = pipeline.sources(cfg)
+    if not rows:
+        print(f"No [[sources]] in {cfg.path}.")
+        return 0
+    width = max(len(r.name) for r in rows)
+    head = f"{'NAME':<{width}}  {'TYPE':<8}  {'ARTICLES':>8}  {'LAST READ':<16}  {'STATUS':<7}"
+    print(f"{head}  WHERE")
+    for r in rows:
+        state = r.state
+        when = f"{state.checked_at.astimezone(cfg.site.tz):%Y-%m-%d %H:%M}" if state else ""
+        if state is None:
+            status = "never"
+        elif state.status is not None:
+            status = str(state.status)
+        else:
+            status = "failed" if state.error and not state.entries else "ok"
+        print(
+            f"{r.name:<{width}}  {r.type:<8}  {r.articles:>8}  {when or 'never':<16}  "
+            f"{status:<7}  {r.location}"
+        )
+        if state and state.error:
+            since = (
+                f" (last worked {state.ok_at.astimezone(cfg.site.tz):%Y-%m-%d %H:%M})"
+                if state.ok_at
+                else ""
+            )
+            print(f"{'':<{width}}  last error: {state.error}{since}")
     return 0
 
 
@@ -237,9 +286,18 @@ def _explain(cfg: Config, args: argparse.Namespace) -> int:
     print(f"{article.id}  {head}")
     print(f"Topic: {c.topic} ({rules.label(c.topic)})")
     scores = dict(c.scores)
+    against = scores.pop("other", 0.0)
     best = max(scores.items(), key=lambda kv: kv[1]) if scores else ("-", 0.0)
-    if c.override:
+    if c.override == EDITOR:
+        print("  because the editor chose it (the note's front matter says topic: "
+              f"{c.topic})")
+    elif c.override:
         print(f'  because of the manual override [overrides] "{c.override}" in {cfg.path}')
+    elif c.topic == "other" and best[1] >= rules.threshold:
+        print(
+            f"  because the evidence for 'other' ([classify.other]: a study, a product, ...), "
+            f"{against:g}, is at least the best topic score, {best[1]:g} ({best[0]})"
+        )
     elif c.topic == "other":
         print(
             f"  because the best score, {best[1]:g} ({best[0]}), "
@@ -247,8 +305,8 @@ def _explain(cfg: Config, args: argparse.Namespace) -> int:
         )
     else:
         print(
-            f"  because its score {scores[c.topic]:g} is the highest and reaches "
-            f"the threshold {rules.threshold:g}"
+            f"  because its score {scores[c.topic]:g} is the highest, reaches "
+            f"the threshold {rules.threshold:g} and beats the evidence for 'other' ({against:g})"
         )
     print("Scores: " + ", ".join(f"{k} {v:g}" for k, v in c.scores))
     if c.matches:

@@ -23,6 +23,7 @@ _CLASSIFY_KEYS = {
     "joint_kicker_topic",
     "joint_kicker_weight",
     "modifier_factor",
+    "other",
 }
 
 
@@ -46,16 +47,13 @@ def read_rules(r: _Reader, data: Mapping[str, Any]) -> Rules:
         if not isinstance(table, dict):
             raise r.fail(prefix, "expected a table")
         r.only(table, prefix, {"label", *TIER_WEIGHTS})
-        terms: list[Term] = []
-        for tier, weight in TIER_WEIGHTS.items():
-            for spelling in r.strings(table, prefix, tier):
-                try:
-                    terms.append(Term.parse(spelling, weight, key))
-                except ValueError as exc:
-                    raise r.fail(f"{prefix}.{tier}", str(exc)) from None
+        terms = _terms(r, table, prefix, key)
         topics.append(
             (order.index(key), Topic(key, r.take(table, prefix, "label", str), tuple(terms)))
         )
+    other_t = r.take(cls_t, "classify", "other", dict, {})
+    r.only(other_t, "classify.other", set(TIER_WEIGHTS))
+    other_terms = _terms(r, other_t, "classify.other", OTHER)
     weights_t = r.take(cls_t, "classify", "field_weights", dict, {})
     r.only(weights_t, "classify.field_weights", set(FIELDS))
     weights = {
@@ -88,4 +86,16 @@ def read_rules(r: _Reader, data: Mapping[str, Any]) -> Rules:
         # A fraction of a term's points: more than 1 would make a modifier outweigh a head.
         modifier_factor=r.number(cls_t, "classify", "modifier_factor", float, 0.5, 0.0, 1.0),
         overrides=overrides,
+        other_terms=tuple(other_terms),
     )
+
+
+def _terms(r: _Reader, table: Mapping[str, Any], prefix: str, topic: str) -> list[Term]:
+    terms: list[Term] = []
+    for tier, weight in TIER_WEIGHTS.items():
+        for spelling in r.strings(table, prefix, tier):
+            try:
+                terms.append(Term.parse(spelling, weight, topic))
+            except ValueError as exc:
+                raise r.fail(f"{prefix}.{tier}", str(exc)) from None
+    return terms

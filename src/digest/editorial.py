@@ -14,13 +14,10 @@ import re
 from bisect import bisect_left
 from collections.abc import Collection, Sequence
 from pathlib import Path
-from urllib.parse import unquote
-
-from markdown_it import MarkdownIt
-from markdown_it.tree import SyntaxTreeNode
 
 from .errors import DigestError
 from .ingest.files import Refused, printable_name, read_regular
+from .markup import REFUSED_HINT, line_of_link, refused_message, render_markdown
 from .models import Editorial, Problem
 from .normalise import ILLEGAL_CHARS, clean_text, describe_chars
 from .weeks import IsoWeek
@@ -37,8 +34,6 @@ _FENCE = "---"
 _NAME_HINT = "name an editorial <year>-W<week>.md, like 2019-W38.md"
 _LINE_HINT = "write 'key: value' (subject or top), or a '# comment'"
 _LIST_HINT = "write a list on one line: top: 3f2a9c1d0b7e, 9803254955e0"
-# A link in a mail must work without a base URL and must not run anything when clicked.
-_SCHEMES = ("http://", "https://", "mailto:")
 # A tab or line separator in a Subject header folds or splits it in some clients.
 _NOT_IN_SUBJECT = re.compile(f"[\t\u2028\u2029]|{ILLEGAL_CHARS.pattern}")
 _Ids = tuple[frozenset[str], list[str]]  # the known ids, as a set and sorted (for prefixes)
@@ -108,22 +103,16 @@ def _render(
         message = f"control characters removed from the text ({describe_chars(raw)})"
         line = _line_of(lines, start, ILLEGAL_CHARS)
         problems.append(Problem(path, line, message, "save the text without them"))
-    md = _Markdown()
     try:
-        tokens = md.parse(body)
-        html = md.renderer.render(tokens, md.options, {}).strip()
-        text = "\n\n".join(_blocks(SyntaxTreeNode(tokens).children, md))
+        rendered = render_markdown(body)
     except Exception as exc:  # a parser bug on odd input must not stop the whole build
         hint = "simplify the Markdown, and report the file to the digest maintainers"
         problems.append(Problem(path, None, f"the text cannot be rendered ({exc!r})", hint))
         return None
-    for url in dict.fromkeys(md.refused):  # the parser may try one link more than once
-        # markdown-it hands over the normalised (percent-encoded) URL; the file has it as typed.
-        line = _line_of(lines, start, re.compile(f"{re.escape(url)}|{re.escape(unquote(url))}"))
-        message = f"link target {url!r} is not an absolute http(s) or mailto address"
-        hint = "write links like [text](https://example.de/seite); it is shown as plain text"
-        problems.append(Problem(path, line, message, hint))
-    return html, text
+    for url in rendered.refused:
+        line = line_of_link(lines, start, url)
+        problems.append(Problem(path, line, refused_message(url), REFUSED_HINT))
+    return rendered.html, rendered.text
 
 
 def _line_of(lines: Sequence[str], start: int, pattern: re.Pattern[str]) -> int | None:
@@ -267,78 +256,3 @@ def _resolve(pin: str, ids: _Ids) -> str | tuple[str, str]:
         shown = ", ".join(matches[:2]) + (", …" if len(matches) > 2 else "")
         return f"id prefix {pin!r} matches several articles ({shown})", "write more of the id"
     return matches[0]
-
-
-# ---- Markdown -----------------------------------------------------------------------------
-
-
-class _Markdown(MarkdownIt):
-    """CommonMark without raw HTML, whose links may only be absolute http(s) or mailto."""
-
-    def __init__(self) -> None:
-        super().__init__("commonmark", {"html": False})
-        # No images: an <img> from a remote server in a mail tells that server who read it
-        # and when (DESIGN.md section 7); `![alt](url)` then reads as a link to the picture.
-        self.disable("image")
-        self.refused: list[str] = []
-
-    def validateLink(self, url: str) -> bool:
-        """Allow only absolute web and mail links; remember the others to report them."""
-        lowered = url.strip().lower()
-        if any(lowered.startswith(s) and len(lowered) > len(s) for s in _SCHEMES):
-            return True
-        self.refused.append(url)
-        return False
-
-
-def _blocks(nodes: Sequence[SyntaxTreeNode], md: MarkdownIt) -> list[str]:
-    """Render block nodes as plain-text blocks (to be joined by blank lines)."""
-    blocks: list[str] = []
-    for node in nodes:
-        if node.type in ("paragraph", "heading"):
-            blocks.append(_inline(node.children[0].children, md) if node.children else "")
-        elif node.type in ("bullet_list", "ordered_list"):
-            blocks.append(_list(node, md))
-        elif node.type == "blockquote":
-            quoted = "\n\n".join(_blocks(node.children, md)).split("\n")
-            blocks.append("\n".join(f"> {line}".rstrip() for line in quoted))
-        elif node.type in ("code_block", "fence"):
-            blocks.append(node.content.rstrip("\n"))
-        elif node.type == "hr":
-            blocks.append("* * *")
-    return [block for block in blocks if block]
-
-
-def _list(node: SyntaxTreeNode, md: MarkdownIt) -> str:
-    # A tight list (no blank lines between items) hides its items' paragraphs; keep it tight.
-    tight = any(p.hidden for item in node.children for p in item.children if p.type == "paragraph")
-    number = int(node.attrs.get("start", 1))
-    items: list[str] = []
-    for item in node.children:
-        marker = f"{number}. " if node.type == "ordered_list" else "- "
-        number += 1
-        lines = ("\n" if tight else "\n\n").join(_blocks(item.children, md)).split("\n")
-        pad = " " * len(marker)  # continuation lines line up under the item's text
-        rest = (pad + ln if ln else "" for ln in lines[1:])
-        items.append("\n".join([(marker + lines[0]).rstrip(), *rest]))
-    return ("\n" if tight else "\n\n").join(items)
-
-
-def _inline(nodes: Sequence[SyntaxTreeNode], md: MarkdownIt) -> str:
-    """Render inline nodes as text: markers dropped, links as 'text (url)'."""
-    parts: list[str] = []
-    for node in nodes:
-        if node.type in ("text", "code_inline"):
-            parts.append(node.content)
-        elif node.type == "softbreak":  # a line break in the source: the text part rewraps
-            parts.append(" ")
-        elif node.type == "hardbreak":
-            parts.append("\n")
-        elif node.type == "link":
-            label, href = _inline(node.children, md), str(node.attrs["href"])
-            # Autolinks (<https://…>, <a@b.de>) show their address already; don't repeat it.
-            same = label in (href, md.normalizeLinkText(href), href.removeprefix("mailto:"))
-            parts.append(label if same else f"{label} ({href})")
-        else:  # em, strong, image (its children are the alt text)
-            parts.append(_inline(node.children, md))
-    return "".join(parts)

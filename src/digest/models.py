@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Literal
 
-from .normalise import fold_words, is_web_url
+from .normalise import canonical_url, fold_words, is_web_url
 from .weeks import IsoWeek
 
 Kind = Literal["main", "teaser"]
@@ -82,6 +82,7 @@ class Origin(_Compact):
     url: str | None = None  # the source's own site
     full_text: bool = True  # may the article page republish the whole text?
     link: Literal["page", "original"] = "page"  # where the article's title leads
+    also: tuple[str, ...] = ()  # the other sources that told the same story
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,6 +126,14 @@ class Article(_Compact):
         return next((url for url in self.urls if is_web_url(url)), None)
 
     @property
+    def own_url(self) -> str | None:
+        """The address of the story itself, canonical: a feed entry's link. (The URLs of a
+        page dump or a note are further reading, which many stories share.)"""
+        if self.format != "F" or not self.urls or not is_web_url(self.urls[0]):
+            return None
+        return canonical_url(self.urls[0])
+
+    @property
     def topic(self) -> str:
         return self.classification.topic
 
@@ -152,9 +161,12 @@ class Article(_Compact):
 
     @property
     def fullness(self) -> tuple[int, int]:
-        """Rank two versions of one story: a main article beats a teaser, then more text wins."""
+        """Rank two versions of one story: a main article beats a teaser, then more text wins.
+
+        A feed entry with only a summary ranks as a teaser: a portal's teaser says as much."""
         size = sum(len(p) for p in self.body) + len(self.lead or "") + len(self.teaser or "")
-        return (1 if self.kind == "main" else 0, size)
+        whole = self.kind == "main" and (self.format != "F" or bool(self.body))
+        return (1 if whole else 0, size)
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,6 +8,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import date
+from urllib.parse import urlsplit, urlunsplit
 
 # Bytes 0x80-0x9F that cp1252 leaves undefined; real Windows-1252 text never contains them.
 _CP1252_UNDEFINED = frozenset(b"\x81\x8d\x8f\x90\x9d")
@@ -210,3 +211,21 @@ def normalise_url(line: str) -> str:
     if re.match(r"^https?://", line, re.IGNORECASE):
         return line
     return "https://" + line
+
+
+# Query parameters that only say where a click came from; the same story carries them or not.
+_TRACKING = re.compile(r"^(utm_[a-z]+|fbclid|gclid|mc_cid|mc_eid|wt_mc|at_medium|at_campaign)$")
+
+
+def canonical_url(url: str) -> str:
+    """Reduce a web address to what identifies the page: lower-case scheme and host without
+    "www." and default port, no fragment, no tracking parameters, no trailing slash."""
+    parts = urlsplit(url.strip())
+    host = (parts.hostname or "").rstrip(".")
+    host = host[4:] if host.startswith("www.") else host
+    port = parts.port if parts.port not in (None, 80, 443) else None
+    query = "&".join(
+        p for p in parts.query.split("&") if p and not _TRACKING.match(p.split("=", 1)[0].lower())
+    )
+    path = parts.path.rstrip("/")
+    return urlunsplit(("https", f"{host}:{port}" if port else host, path, query, ""))

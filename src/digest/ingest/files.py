@@ -160,3 +160,17 @@ def name_bytes(shown: str) -> bytes:
         pos = match.end()
     out += shown[pos:].encode("utf-8")
     return bytes(out)
+
+
+def shown_path(path: Path, base: Path) -> str:
+    """Name a file relative to `base` when it lies inside it, else by its absolute path.
+
+    The name is printable (ingest.files.printable_name): a byte that is not UTF-8 shows as
+    `\\xNN`, so it can be printed, stored with the article and put into a feed.
+    """
+    absolute = path.resolve()
+    try:
+        shown = absolute.relative_to(base).as_posix()
+    except ValueError:
+        shown = absolute.as_posix()
+    return printable_name(shown)

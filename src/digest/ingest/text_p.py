@@ -6,6 +6,8 @@ Title
 Body paragraphs, separated by blank lines
 Autor/in: Name
 City, DD.MM.YYYY
+
+The web addresses the title and body mention ("mehr unter www.x.de/y.") become its `urls`.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from datetime import date
 from ..models import Article, Problem, Source
 from ..normalise import BadDate, article_id, has_title_text, parse_dmy
 from .dates import Years, implausible
+from .links import find_urls
 
 FORMAT = "P"
 _RELEASE = re.compile(r"^Pressemitteilung vom\s+(\d{1,2}\.\d{1,2}\.\d{4})$")
@@ -122,6 +125,8 @@ def parse(
         body=tuple(paragraphs),
         author=author,
         place=place,
+        # A release has no URL lines: its links are written into its sentences.
+        urls=tuple(dict.fromkeys(url for text in (title, *paragraphs) for url in find_urls(text))),
         sources=(Source(path, title_index + 1, "main"),),
     )
     return [article], problems

@@ -3,24 +3,23 @@
 from __future__ import annotations
 
 import hashlib
-import multiprocessing as mp
-import os
-import signal
-import threading
-from collections.abc import Callable, Generator, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, fields, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
 from ..classify import Classifier
 from ..config import Config
-from ..ingest import EXTENSIONS, FileResult, read_file
-from ..ingest.dates import Years
-from ..ingest.files import document_kind, printable_name
+from ..ingest import FileResult
+from ..ingest.feeds import FORMAT as FEED
+from ..ingest.files import shown_path
 from ..models import Article, Problem, Source
-from ..store import Query, Reading, Store
+from ..store import Query, SourceState, Store
 from .corrections import near_duplicate_notices, reading_of, retract_corrected
+from .dedup import fold, placed_id, places_differ, wanted_ids
+from .feeds import FeedRead, Fetch, fetch_feeds, moved_notices
+from .reading import PARALLEL_MIN_FILES, collect_inputs, job_of, read_all
+from .sources import SourceStatus, file_states, source_status
 
 Progress = Callable[[int, int, str], None]
 _RULES_KEY = "rules_fingerprint"
@@ -58,6 +57,9 @@ class IngestSummary:
     retracted: list[tuple[str, str]] = field(default_factory=list)  # (old id, new id)
     weeks: list[tuple[str, int]] = field(default_factory=list)
     total: int = 0  # live articles in the store
+    feeds_fetched: int = 0  # feeds fetched in full
+    feeds_unchanged: int = 0  # ... answered 304 Not Modified
+    feeds_failed: int = 0
     stopped: bool = False  # strict and a problem: nothing was stored
 
     @property
@@ -85,64 +87,6 @@ def _reclassify_if_rules_changed(store: Store, classifier: Classifier) -> None:
         store.set_meta(_RULES_KEY, fingerprint)
 
 
-def collect_inputs(cfg: Config, paths: Sequence[Path] | None) -> tuple[list[Path], list[Problem]]:
-    """Expand the given paths (or the configured sources) into a sorted list of files.
-
-    A folder gives its text dumps (EXTENSIONS), skipping dot files and dot folders; a
-    document we cannot read (.html, .docx, .pdf ..., see ingest.files.DOCUMENTS) is
-    reported, anything else is skipped silently. A file named explicitly is always taken.
-    """
-    problems: list[Problem] = []
-    wanted: list[tuple[Path, Problem]] = []
-    if paths is None:
-        for source in cfg.sources:
-            wanted.append(
-                (
-                    source.path,
-                    Problem(
-                        printable_name(str(cfg.path)),
-                        source.line,
-                        f"{source.key}: {printable_name(str(source.path))} does not exist",
-                        "fix the path in config.toml or remove this [[sources]] entry",
-                    ),
-                )
-            )
-    else:
-        for path in paths:
-            wanted.append(
-                (path, Problem(printable_name(str(path)), None, "does not exist", "check the path"))
-            )
-    files: dict[Path, None] = {}
-    skipped: dict[Path, str] = {}
-    for path, missing in wanted:
-        if path.is_dir():
-            for root, dirs, names in os.walk(path):
-                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-                for name in sorted(names):
-                    candidate = Path(root) / name
-                    if name.startswith("."):
-                        continue
-                    if candidate.suffix.lower() in EXTENSIONS:
-                        files[candidate] = None
-                    elif kind := document_kind(candidate):
-                        skipped[candidate] = kind
-        elif path.exists():
-            files[path] = None
-        else:
-            problems.append(missing)
-    base = cfg.path.resolve().parent
-    for path, kind in sorted(skipped.items()):
-        problems.append(
-            Problem(
-                shown_path(path, base),
-                None,
-                f"skipped: not a supported format ({kind})",
-                "only plain-text dumps (.txt, .text) are read; save it as plain text",
-            )
-        )
-    return sorted(files), problems
-
-
 def ingest(
     cfg: Config,
     paths: Sequence[Path] | None = None,
@@ -150,57 +94,81 @@ def ingest(
     *,
     strict: bool = False,
     now: Callable[[], datetime] | None = None,
+    fetcher: Fetch | None = None,
 ) -> IngestSummary:
-    """Read the given paths (default: the configured sources) into the store in one transaction.
+    """Read the given paths (default: the configured sources, feeds fetched) into the store
+    in one transaction.
 
-    Under `strict`, any problem leaves the store untouched: every file is read first. A file
-    read again that holds a corrected version of an article retracts the old one (see
-    corrections.retract_corrected, which states the rule); a new article that looks like
-    another live one is reported in `notices`. `now` gives the time of a retraction.
+    Under `strict`, any problem leaves the store untouched: every source is read first. The
+    same story from several sources becomes one article (pipeline/dedup.py states the
+    rules). A file read again that holds a corrected version of an article retracts the old
+    one (see corrections.retract_corrected); a new article that looks like another live one
+    is reported in `notices`. `now` gives the time of a retraction and of a fetch.
     """
     summary = IngestSummary()
-    files, summary.problems = collect_inputs(cfg, paths)
+    at = (now or _utc_now)()
+    inputs, summary.problems = collect_inputs(cfg, paths)
     classifier = Classifier(cfg.rules)
-    incoming: list[Article] = []
-    readings: list[tuple[str, Reading]] = []
-    job = _Job(
-        classifier,
-        cfg.path.resolve().parent,
-        cfg.ingest.max_file_bytes,
-        cfg.ingest.plausible_years(),
-    )
-    results = _read_all(files, job)
+    files: list[tuple[str, list[Article]]] = []  # per file read, its articles as finally kept
+    feeds: list[FeedRead] = []
+    read: list[FileResult] = []
+    known: dict[str, SourceState] = {}
+    if paths is None:  # the configured sources: their last reads matter
+        with open_store(cfg, classifier) as store:
+            known = store.source_states()
+        feeds = fetch_feeds(cfg, known, at, **({"fetcher": fetcher} if fetcher else {}))
+    results = read_all(inputs, job_of(cfg, classifier))
     try:
         for number, result in enumerate(results, start=1):
-            summary.problems.extend(result.problems)
-            if result.articles:
-                summary.files_read += 1
-                readings.append((result.path, reading_of(result.articles)))
-            else:
-                summary.files_failed += 1
-            incoming.extend(result.articles)
+            _count(summary, result)
+            read.append(replace(result, problems=()))
+            files.append((result.path, list(result.articles)))
             if progress:
-                progress(number, len(files), result.path)
+                progress(number, len(inputs), result.path)
     finally:
         results.close()  # an interrupt here must stop (and reap) the workers now, not at GC
+    states = file_states(cfg, read, summary.problems, known, at) if paths is None else []
+    for feed in feeds:
+        summary.problems.extend(feed.result.problems)
+        summary.feeds_unchanged += feed.unchanged
+        summary.feeds_failed += feed.failed
+        summary.feeds_fetched += not (feed.unchanged or feed.failed)
+        entries = [_feed_entry(classifier, a) for a in feed.result.articles]
+        files.append((feed.result.path, entries))
+        states.append(feed.state)
+    summary.notices += moved_notices(feeds, cfg)
     if strict and summary.problems:
         summary.stopped = True
         return summary
 
     with open_store(cfg, classifier) as store, store.transaction():
+        incoming = [a for _, found in files for a in found]
         existing = store.get_many(sorted({a.id for a in incoming}))
         pending: dict[str, Article] = {}
         merged_ids: set[str] = set()  # combined from two versions: classify again
         seen_at: dict[str, Source] = {}  # where this run first saw each story
-        for article in incoming:
-            before = pending.get(article.id) or existing.get(article.id)
-            if before is None:
-                pending[article.id] = article
-            else:
-                pending[article.id] = merge(before, article)
-                merged_ids.add(article.id)
-            if article.sources:
-                seen_at.setdefault(article.id, article.sources[0])
+        for _, found in files:
+            for index, article in enumerate(found):
+                before = pending.get(article.id) or existing.get(article.id)
+                if before is not None and places_differ(before, article):
+                    article = found[index] = replace(article, id=placed_id(article))
+                    if article.id not in existing and (stored := store.get(article.id)):
+                        existing[article.id] = stored
+                    before = pending.get(article.id) or existing.get(article.id)
+                if before is None:
+                    pending[article.id] = article
+                else:
+                    pending[article.id] = merge(before, article)
+                    merged_ids.add(article.id)
+                if article.sources:
+                    seen_at.setdefault(article.id, article.sources[0])
+        folded = _fold(store, pending, existing)
+        existing.update(folded.stored)
+        pending = folded.articles
+        merged_ids = {folded.alias.get(i, i) for i in merged_ids} | set(folded.alias.values())
+        for old, kept in folded.alias.items():
+            if old in seen_at:
+                seen_at.setdefault(kept, seen_at[old])
         summary.duplicate = len(incoming) - len(pending)
         rewrite: set[str] = set()  # new or changed content: write the article
         for i, merged in pending.items():
@@ -217,15 +185,57 @@ def ingest(
             pending[i] = _classified(classifier, pending[i])
         store.put(pending[i] for i in sorted(rewrite))
         store.add_sources(a for i, a in pending.items() if i not in rewrite)
-        at = (now or _utc_now)()
+        for old, kept in folded.retire:
+            store.replace(old, kept, at)
+        readings = [
+            (path, reading_of(replace(a, id=folded.alias.get(a.id, a.id)) for a in found))
+            for path, found in files
+            if found and found[0].format != FEED
+        ]
         summary.retracted = retract_corrected(store, readings, pending, existing, at)
         store.set_readings(readings)
+        store.set_source_states(states)
         fresh = [pending[i] for i in pending if i not in existing]
-        summary.notices = near_duplicate_notices(store, fresh, seen_at)
+        summary.notices += near_duplicate_notices(store, fresh, seen_at)
         summary.undated = store.count_undated()
         summary.weeks = store.weeks()
         summary.total = store.count()
     return summary
+
+
+def _count(summary: IngestSummary, result: FileResult) -> None:
+    summary.problems.extend(result.problems)
+    if result.articles:
+        summary.files_read += 1
+    else:
+        summary.files_failed += 1
+
+
+def _feed_entry(classifier: Classifier, article: Article) -> Article:
+    """A fetched entry, classified; where it stood in the feed changes with every fetch, so
+    its source is the feed alone."""
+    sources = tuple(Source(s.path, 0, s.kind) for s in article.sources)
+    return _classified(classifier, replace(article, sources=sources))
+
+
+@dataclass(frozen=True, slots=True)
+class _Fold:
+    articles: dict[str, Article]
+    alias: dict[str, str]
+    retire: list[tuple[str, str]]
+    stored: dict[str, Article]  # stored articles the run's versions were folded into
+
+
+def _fold(store: Store, pending: dict[str, Article], existing: dict[str, Article]) -> _Fold:
+    """Fold the run's versions of one story into one article (see pipeline/dedup.py)."""
+    urls = sorted({u for a in pending.values() if (u := a.own_url) is not None})
+    by_url = store.live_by_own_url(urls) if urls else {}
+    wanted = sorted(set(wanted_ids(list(pending.values()))) | set(by_url.values()))
+    live = store.get_many([i for i in wanted if i not in pending], live=True)
+    live.update(store.get_many([i for i in wanted if i in pending], live=True))
+    folded = fold(pending, existing, live, by_url, merge)
+    stored = {i: live[i] for i in folded.articles if i in live and i not in existing}
+    return _Fold(folded.articles, folded.alias, folded.retire, stored)
 
 
 def _utc_now() -> datetime:
@@ -234,87 +244,6 @@ def _utc_now() -> datetime:
 
 def _classified(classifier: Classifier, article: Article) -> Article:
     return replace(article, classification=classifier.classify(article))
-
-
-@dataclass(frozen=True, slots=True)
-class _Job:
-    """What reading one file needs besides its path: the same for every file of a run."""
-
-    classifier: Classifier
-    base: Path  # files inside it are shown relative to it
-    max_bytes: int
-    years: Years
-
-
-# Worker state for parallel reading; set in the parent before the pool forks, so the
-# children share the loaded lemma dictionary instead of loading it again.
-_WORKER: _Job | None = None
-PARALLEL_MIN_FILES = 64
-
-
-def _read_one(path: Path) -> FileResult:
-    assert _WORKER is not None
-    job = _WORKER
-    result = read_file(path, shown_path(path, job.base), max_bytes=job.max_bytes, years=job.years)
-    articles = tuple(_classified(job.classifier, a) for a in result.articles)
-    return replace(result, articles=articles)
-
-
-def _read_all(files: Sequence[Path], job: _Job) -> Generator[FileResult, None, None]:
-    """Read, parse and classify files in order, on all cores when there are many."""
-    global _WORKER
-    _WORKER = job
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    if (
-        len(files) < PARALLEL_MIN_FILES
-        or (cores or 1) < 2
-        or "fork" not in mp.get_all_start_methods()
-    ):
-        yield from map(_read_one, files)
-        return
-    job.classifier.warm_up()
-    # Ctrl-C goes to the whole process group. Only the parent may act on it: a worker that
-    # also raised KeyboardInterrupt would print its traceback and could die holding the
-    # pool's queue lock, leaving the parent blocked for ever. So SIGINT is blocked while the
-    # pool forks (a child must not get it before its initializer ignores it) and delivered
-    # to the parent afterwards; on any exit the parent terminates and reaps the workers.
-    main = threading.current_thread() is threading.main_thread()
-    if main:
-        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
-    try:
-        pool = mp.get_context("fork").Pool(min(cores or 2, 8), initializer=_ignore_sigint)
-    except BaseException:
-        if main:
-            signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
-        raise
-    try:
-        if main:  # a Ctrl-C pressed meanwhile arrives here, where the workers get reaped
-            signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
-        yield from pool.imap(_read_one, files, chunksize=16)
-        pool.close()
-        pool.join()
-    except BaseException:  # KeyboardInterrupt, or the consumer closing this generator early
-        with _sigint_ignored(main):  # a second Ctrl-C must not leave the workers behind
-            pool.terminate()
-            pool.join()
-        raise
-
-
-def _ignore_sigint() -> None:
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
-
-
-@contextmanager
-def _sigint_ignored(main: bool) -> Iterator[None]:
-    if not main:
-        yield
-        return
-    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGINT, previous)
 
 
 def merge(kept: Article, other: Article) -> Article:
@@ -334,20 +263,6 @@ def same_content(a: Article, b: Article) -> bool:
     return all(getattr(a, name) == getattr(b, name) for name in _CONTENT)
 
 
-def shown_path(path: Path, base: Path) -> str:
-    """Name a file relative to `base` when it lies inside it, else by its absolute path.
-
-    The name is printable (ingest.files.printable_name): a byte that is not UTF-8 shows as
-    `\\xNN`, so it can be printed, stored with the article and put into a feed.
-    """
-    absolute = path.resolve()
-    try:
-        shown = absolute.relative_to(base).as_posix()
-    except ValueError:
-        shown = absolute.as_posix()
-    return printable_name(shown)
-
-
 def list_articles(cfg: Config, query: Query) -> list[Article]:
     """Return the stored articles matching `query`, classified by the current rules."""
     with open_store(cfg) as store:
@@ -361,6 +276,12 @@ def find_article(cfg: Config, ref: str) -> tuple[Article | None, list[str]]:
         return (store.get(ids[0]) if len(ids) == 1 else None), ids
 
 
+def sources(cfg: Config) -> list[SourceStatus]:
+    """Return every configured source with its last read and its live article count."""
+    with open_store(cfg) as store:
+        return source_status(cfg, store)
+
+
 def weeks(cfg: Config) -> list[tuple[str, int]]:
     """Return the ISO weeks in the store with their article counts."""
     with open_store(cfg) as store:
@@ -370,10 +291,13 @@ def weeks(cfg: Config) -> list[tuple[str, int]]:
 from .build import BuildSummary, build, render_week_email  # noqa: E402  (build uses ingest)
 
 __all__ = [
+    "PARALLEL_MIN_FILES",
     "BuildSummary",
     "IngestSummary",
     "build",
+    "collect_inputs",
     "ingest",
     "open_store",
     "render_week_email",
+    "shown_path",
 ]

@@ -18,7 +18,8 @@ from ..models import Article, Editorial, Issue, Origin, Problem
 from ..store import Query
 from ..vet import vet
 from ..weeks import IsoWeek
-from . import open_store, shown_path
+from . import open_store
+from .reading import location
 
 
 @dataclass
@@ -119,12 +120,13 @@ def attribute(articles: Iterable[Article], cfg: Config) -> tuple[list[Article], 
     """Credit each article to the [[sources]] entry its files lie in.
 
     A story seen in several files (a teaser on one page, the full article on another) is
-    credited where its main version was found, else to the first source in config order.
+    credited where its main version was found, else to the first source in config order;
+    the other sources that told it are named after it ("Quelle: Kommune21, Stadt Jena").
     An article from a file outside every source (ingested by hand with `digest ingest`) is
     published without a credit, and each such file is reported once.
     """
     base = cfg.path.resolve().parent
-    roots = [(shown_path(s.path, base), s) for s in cfg.sources]
+    roots = [(location(s, base), s) for s in cfg.sources]
     credited: list[Article] = []
     outside: dict[str, int] = {}
     for article in articles:
@@ -134,7 +136,8 @@ def attribute(articles: Iterable[Article], cfg: Config) -> tuple[list[Article], 
                 outside[s.path] = outside.get(s.path, 0) + 1
             credited.append(article)
             continue
-        origin = Origin(source.name, source.url, source.full_text, source.link)
+        also = tuple(s.name for s in _sources_of(article, roots) if s is not source)
+        origin = Origin(source.name, source.url, source.full_text, source.link, also)
         credited.append(replace(article, origin=origin))
     problems = [
         Problem(
@@ -151,12 +154,29 @@ def attribute(articles: Iterable[Article], cfg: Config) -> tuple[list[Article], 
 
 
 def _source_of(article: Article, roots: list[tuple[str, SourceConfig]]) -> SourceConfig | None:
-    ranked = sorted(article.sources, key=lambda s: (s.kind != "main", s.path, s.line))
+    # The main version's source first; of two main versions, the one of the article's own
+    # format (a feed entry's source is its URL): whoever gave the text is named first.
+    fetched = article.format == "F"
+    ranked = sorted(
+        article.sources,
+        key=lambda s: (s.kind != "main", ("://" in s.path) != fetched, s.path, s.line),
+    )
     for seen in ranked:
         for root, source in roots:
             if seen.path == root or seen.path.startswith(root.rstrip("/") + "/"):
                 return source
     return None
+
+
+def _sources_of(
+    article: Article, roots: list[tuple[str, SourceConfig]]
+) -> list[SourceConfig]:
+    """Every [[sources]] entry the article was seen in, in config order."""
+    return [
+        source
+        for root, source in roots
+        if any(s.path == root or s.path.startswith(root.rstrip("/") + "/") for s in article.sources)
+    ]
 
 
 def _pins_of_their_week(

@@ -45,6 +45,9 @@ def render_article_pages(
                         else None
                     ),
                     web_link=items.web_link,
+                    body_html=items.body_html,
+                    lead_in_text=items.lead_in_text,
+                    original_url=items.original_url,
                     current_topic=section.topic,
                 )
     return files

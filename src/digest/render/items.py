@@ -8,6 +8,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from markupsafe import Markup
+
+from ..ingest.html import sanitise, to_paragraphs
 from ..l10n import L10n
 from ..models import Article
 from ..normalise import is_url, is_web_url, normalise_url
@@ -15,12 +18,15 @@ from . import paths
 
 
 def original_url(article: Article) -> str | None:
-    """Where the original can be read: the source's own site (`[[sources]] url`).
+    """Where the original can be read: a feed entry's own link, else the source's own site
+    (`[[sources]] url`).
 
     Text dumps carry no address of the page they were copied from, so the source's site is
     the nearest original there is; the URLs inside a text are the article's links (a city's
     home page, a project site), not the article itself.
     """
+    if article.own_url is not None:
+        return article.urls[0]
     return article.origin.url if article.origin else None
 
 
@@ -28,8 +34,8 @@ def target(article: Article, page_link: Callable[[str], str]) -> str:
     """Where the article's title leads: its page here, or the original where its source says
     so and one is known. `page_link` turns an output path into a link from the current file."""
     origin = article.origin
-    if origin is not None and origin.link == "original" and origin.url:
-        return origin.url
+    if origin is not None and origin.link == "original" and (original := original_url(article)):
+        return original
     return page_link(paths.article_page(article.id))
 
 
@@ -46,9 +52,10 @@ class Credit:
     name: str
     url: str | None
     suffix: str  # " (ve)", " · Autor/in: Pressestelle", or ""
+    also: str = ""  # ", Stadt Jena": the other sources that told the same story
 
     def __str__(self) -> str:
-        return f"{self.prefix}{self.name}{self.suffix}"
+        return f"{self.prefix}{self.name}{self.also}{self.suffix}"
 
 
 def credit(article: Article, l10n: L10n) -> Credit | None:
@@ -70,7 +77,25 @@ def credit(article: Article, l10n: L10n) -> Credit | None:
     else:
         suffix = f" · {l10n.text('author')}: {author}"
     origin = article.origin
-    return Credit(f"{l10n.text('source')}: ", origin.name, origin.url, suffix)
+    also = "".join(f", {name}" for name in origin.also)
+    return Credit(f"{l10n.text('source')}: ", origin.name, origin.url, suffix, also)
+
+
+def body_html(article: Article) -> Markup:
+    """The article's HTML text (a feed entry's content, a note), sanitised once more here:
+    the store is a file anyone with access can edit, and this goes into the page unescaped."""
+    return Markup(sanitise(article.html or ""))
+
+
+def lead_in_text(article: Article) -> bool:
+    """Tell whether the article's text starts with its lead (a feed's summary is often the
+    content's first paragraph), so that a page shows it once."""
+    if not article.lead:
+        return False
+    if article.html:
+        first = to_paragraphs(article.html)[:1]
+        return first == [article.lead]
+    return article.body[:1] == (article.lead,)
 
 
 def web_link(url: str) -> str | None:

@@ -6,6 +6,7 @@
     identity.py     PRAGMA application_id: refuse other programs' SQLite files untouched
     articles.py     articles and the files they were seen in
     revisions.py    dropped and replaced articles, and where each file's articles stood
+    source_state.py each source's last read: when, the HTTP status, validators, the error
     subscribers.py  subscribers and the suppression list
     deliveries.py   the delivery ledger: one row per (week, subscriber)
 
@@ -18,10 +19,11 @@ from __future__ import annotations
 from .articles import Query
 from .deliveries import DeliveryQueries
 from .revisions import Hidden, HiddenState, Reading, RevisionQueries
+from .source_state import SourceState, SourceStateQueries
 from .subscribers import SubscriberQueries
 
-__all__ = ["Hidden", "HiddenState", "Query", "Reading", "Store"]
+__all__ = ["Hidden", "HiddenState", "Query", "Reading", "SourceState", "Store"]
 
 
-class Store(RevisionQueries, SubscriberQueries, DeliveryQueries):
+class Store(RevisionQueries, SubscriberQueries, DeliveryQueries, SourceStateQueries):
     """An open store; use as a context manager or call close()."""

@@ -33,6 +33,9 @@ _COLUMNS = (
     "scores",
     "matches",
     "override",
+    "html",
+    "editor_topic",
+    "own_url",  # derived (models.Article.own_url), for the look-up; not read back
 )
 _SELECT = f"SELECT {', '.join(_COLUMNS)} FROM articles"
 # An article the editor has not taken out (`digest drop`) and no corrected version retracts.
@@ -59,13 +62,16 @@ class Query:
 class ArticleQueries(StoreBase):
     """The article archive: upsert, look-ups and listings."""
 
-    def get_many(self, ids: Sequence[str]) -> dict[str, Article]:
-        """Return the stored articles among `ids`, with their sources."""
+    def get_many(self, ids: Sequence[str], *, live: bool = False) -> dict[str, Article]:
+        """Return the stored (or only the live) articles among `ids`, with their sources."""
         found: dict[str, Article] = {}
+        only_live = f" AND {LIVE}" if live else ""
         for start in range(0, len(ids), 500):
             chunk = list(ids[start : start + 500])
             marks = ", ".join("?" * len(chunk))
-            rows = self._db.execute(f"{_SELECT} WHERE id IN ({marks})", chunk).fetchall()
+            rows = self._db.execute(
+                f"{_SELECT} WHERE id IN ({marks}){only_live}", chunk
+            ).fetchall()
             sources = self._sources(chunk)
             for row in rows:
                 found[row[0]] = _article(row, sources.get(row[0], ()))
@@ -169,6 +175,34 @@ class ArticleQueries(StoreBase):
                 found.setdefault(str(url), []).append(str(article_id))
         return found
 
+    def live_by_own_url(self, urls: Sequence[str]) -> dict[str, str]:
+        """Return, for each of `urls` (canonical, see Article.own_url), the live article
+        whose own address it is."""
+        found: dict[str, str] = {}
+        for start in range(0, len(urls), 500):
+            chunk = list(urls[start : start + 500])
+            rows = self._db.execute(
+                f"SELECT own_url, id FROM articles WHERE {LIVE} "
+                f"AND own_url IN ({', '.join('?' * len(chunk))}) ORDER BY id DESC",
+                chunk,
+            )
+            found.update((str(url), str(i)) for url, i in rows)
+        return found
+
+    def live_counts_by_source(self, locations: Sequence[str]) -> dict[str, int]:
+        """Count the live articles seen in each location: a feed's URL (exactly), or a file
+        or folder (the file itself and everything under it)."""
+        counts: dict[str, int] = {}
+        for location in locations:
+            row = self._db.execute(
+                "SELECT COUNT(DISTINCT a.id) FROM sources AS s JOIN articles AS a "
+                "ON a.id = s.article_id WHERE a.dropped_at IS NULL AND a.replaced_by IS NULL "
+                "AND (s.path = ? OR (s.path >= ? AND s.path < ?))",
+                (location, location.rstrip("/") + "/", location.rstrip("/") + "0"),
+            ).fetchone()
+            counts[location] = int(row[0])
+        return counts
+
     def _sources(self, ids: Sequence[str] | None) -> dict[str, tuple[Source, ...]]:
         out: dict[str, list[Source]] = {}
         if ids is None:
@@ -219,6 +253,9 @@ def _row(a: Article) -> tuple[object, ...]:
         a.image_credit,
         a.section,
         *_classification_row(a.classification),
+        a.html,
+        a.editor_topic,
+        a.own_url,
     )
 
 
@@ -253,6 +290,8 @@ def _article(row: Sequence[object], sources: tuple[Source, ...]) -> Article:
         keywords=tuple(json.loads(str(r["keywords"]))),
         image_credit=text["image_credit"],
         section=text["section"],
+        html=text["html"],
+        editor_topic=text["editor_topic"],
         sources=sources,
         classification=classification,
     )

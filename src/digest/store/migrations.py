@@ -116,4 +116,25 @@ MIGRATIONS: tuple[str, ...] = (
         PRIMARY KEY (path, kind, ordinal)
     );
     """,
+    # 4: more kinds of source. A feed entry's or note's text as safe HTML; the topic a note's
+    # front matter chose; a feed entry's own address (one story, one address: the same
+    # address from two sources is one article). source_state keeps, per configured source
+    # location (a feed URL, a file or folder), the last read: when, the HTTP status and the
+    # validators for a conditional GET, the error if it failed.
+    """
+    ALTER TABLE articles ADD COLUMN html TEXT;
+    ALTER TABLE articles ADD COLUMN editor_topic TEXT;
+    ALTER TABLE articles ADD COLUMN own_url TEXT;
+    CREATE INDEX articles_own_url ON articles (own_url) WHERE own_url IS NOT NULL;
+    CREATE TABLE source_state (
+        location       TEXT PRIMARY KEY,
+        checked_at     TEXT NOT NULL,
+        status         INTEGER,
+        etag           TEXT,
+        last_modified  TEXT,
+        error          TEXT,
+        ok_at          TEXT,
+        entries        INTEGER
+    );
+    """,
 )

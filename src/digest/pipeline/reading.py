@@ -1,0 +1,264 @@
+"""Reading the source files of a run: which files the sources offer, and each file read,
+parsed and classified, on all cores when there are many.
+
+Three kinds of file: text dumps (formats K and P, see ingest/), Markdown notes
+(ingest/notes.py) and saved feed documents (ingest/feeds.py). A configured source says
+its kind; a path given on the command line is judged by its extension.
+"""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+import os
+import signal
+import threading
+from collections.abc import Collection, Generator, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Literal
+from zoneinfo import ZoneInfo
+
+from ..classify import Classifier
+from ..config import Config, SourceConfig
+from ..ingest import EXTENSIONS, FileResult, read_file
+from ..ingest import notes as notes_reader
+from ..ingest.dates import Years
+from ..ingest.feeds import FeedResult, parse_feed
+from ..ingest.files import Refused, document_kind, printable_name, read_regular, shown_path
+from ..models import Article, Problem
+
+Kind = Literal["dumps", "markdown", "feed"]
+# Saved feed documents, when a path is given on the command line.
+FEED_EXTENSIONS = frozenset({".xml", ".rss", ".atom", ".rdf"})
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Input:
+    """One file to read, and as what."""
+
+    path: Path
+    kind: Kind
+
+
+def location(source: SourceConfig, base: Path) -> str:
+    """Where a source's articles say they come from (Source.path): a feed's URL, else the
+    file or folder as shown relative to `base`."""
+    if source.feed_url:
+        return source.feed_url
+    assert source.path is not None
+    return shown_path(source.path, base)
+
+
+def kind_of(path: Path) -> Kind:
+    """Judge a file named on the command line by its extension."""
+    suffix = path.suffix.lower()
+    if suffix in notes_reader.EXTENSIONS:
+        return "markdown"
+    if suffix in FEED_EXTENSIONS:
+        return "feed"
+    return "dumps"
+
+
+def collect_inputs(
+    cfg: Config, paths: Sequence[Path] | None
+) -> tuple[list[Input], list[Problem]]:
+    """Expand the given paths (or the configured file sources) into a sorted list of inputs.
+
+    A folder gives the files of its kind (text dumps: EXTENSIONS; notes: .md; a folder on
+    the command line: both), skipping dot files and dot folders; a document we cannot read
+    (.html, .docx, .pdf ..., see ingest.files.DOCUMENTS) is reported, anything else is
+    skipped silently. A file named explicitly is always taken. Feeds fetched over HTTP are
+    not files: see pipeline/feeds.py.
+    """
+    problems: list[Problem] = []
+    wanted: list[tuple[Path, Kind | None, Problem]] = []
+    if paths is None:
+        for source in cfg.sources:
+            if source.path is None:
+                continue
+            wanted.append(
+                (
+                    source.path,
+                    source.type,
+                    Problem(
+                        printable_name(str(cfg.path)),
+                        source.line,
+                        f"{source.key}: {printable_name(str(source.path))} does not exist",
+                        "fix the path in config.toml or remove this [[sources]] entry",
+                    ),
+                )
+            )
+    else:
+        for path in paths:
+            missing = Problem(printable_name(str(path)), None, "does not exist", "check the path")
+            wanted.append((path, None, missing))
+    files: dict[Path, Kind] = {}
+    skipped: dict[Path, str] = {}
+    for path, kind, missing in wanted:
+        if path.is_dir():
+            for root, dirs, names in os.walk(path):
+                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+                for name in sorted(names):
+                    candidate = Path(root) / name
+                    if name.startswith("."):
+                        continue
+                    found = _folder_kind(candidate, kind)
+                    if found is not None:
+                        files.setdefault(candidate, found)
+                    elif doc := document_kind(candidate):
+                        skipped[candidate] = doc
+        elif path.exists():
+            files.setdefault(path, kind or kind_of(path))
+        else:
+            problems.append(missing)
+    base = cfg.path.resolve().parent
+    for path, doc in sorted(skipped.items()):
+        problems.append(
+            Problem(
+                shown_path(path, base),
+                None,
+                f"skipped: not a supported format ({doc})",
+                "only plain-text dumps (.txt, .text) and Markdown notes (.md) are read; "
+                "save it as plain text",
+            )
+        )
+    return sorted(Input(p, k) for p, k in files.items()), problems
+
+
+def _folder_kind(path: Path, kind: Kind | None) -> Kind | None:
+    """What a file found in a folder of `kind` (None: given on the command line) is read as."""
+    suffix = path.suffix.lower()
+    if suffix in EXTENSIONS and kind in (None, "dumps"):
+        return "dumps"
+    if suffix in notes_reader.EXTENSIONS and kind in (None, "markdown"):
+        return "markdown"
+    if suffix in FEED_EXTENSIONS and kind == "feed":
+        return "feed"
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class Job:
+    """What reading one file needs besides its path: the same for every file of a run."""
+
+    classifier: Classifier
+    base: Path  # files inside it are shown relative to it
+    max_bytes: int
+    years: Years
+    tz: ZoneInfo
+    topics: Collection[str]  # what a note's front matter may name
+
+
+def job_of(cfg: Config, classifier: Classifier) -> Job:
+    """Everything a run's readers need from the configuration."""
+    return Job(
+        classifier,
+        cfg.path.resolve().parent,
+        cfg.ingest.max_file_bytes,
+        cfg.ingest.plausible_years(),
+        cfg.site.tz,
+        frozenset((*cfg.rules.order, "other")),
+    )
+
+
+def read_input(item: Input, job: Job) -> FileResult:
+    """Read one input as its kind, unclassified."""
+    shown = shown_path(item.path, job.base)
+    if item.kind == "dumps":
+        return read_file(item.path, shown, max_bytes=job.max_bytes, years=job.years)
+    data = read_regular(item.path, job.max_bytes)
+    if isinstance(data, Refused):
+        return FileResult(shown, (), (Problem(shown, None, data.message, data.hint),))
+    if item.kind == "markdown":
+        found, problems = notes_reader.parse_note(
+            data, shown, years=job.years, topics=job.topics
+        )
+        return FileResult(shown, tuple(found), tuple(problems), notes_reader.FORMAT)
+    return feed_result(parse_feed(data, shown, tz=job.tz, years=job.years), shown)
+
+
+def feed_result(feed: FeedResult, shown: str) -> FileResult:
+    """A parsed feed document as the file result every reader gives."""
+    problems = list(feed.problems)
+    if feed.failed:
+        problems.append(Problem(shown, None, feed.failed, feed.hint))
+    return FileResult(shown, feed.articles, tuple(problems), "F")
+
+
+def classified(classifier: Classifier, article: Article) -> Article:
+    """The article with its topic by the current rules."""
+    return replace(article, classification=classifier.classify(article))
+
+
+# Worker state for parallel reading; set in the parent before the pool forks, so the
+# children share the loaded lemma dictionary instead of loading it again.
+_WORKER: Job | None = None
+PARALLEL_MIN_FILES = 64
+
+
+def _read_one(item: Input) -> FileResult:
+    assert _WORKER is not None
+    job = _WORKER
+    result = read_input(item, job)
+    articles = tuple(classified(job.classifier, a) for a in result.articles)
+    return replace(result, articles=articles)
+
+
+def read_all(files: Sequence[Input], job: Job) -> Generator[FileResult, None, None]:
+    """Read, parse and classify files in order, on all cores when there are many."""
+    global _WORKER
+    _WORKER = job
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    if (
+        len(files) < PARALLEL_MIN_FILES
+        or (cores or 1) < 2
+        or "fork" not in mp.get_all_start_methods()
+    ):
+        yield from map(_read_one, files)
+        return
+    job.classifier.warm_up()
+    # Ctrl-C goes to the whole process group. Only the parent may act on it: a worker that
+    # also raised KeyboardInterrupt would print its traceback and could die holding the
+    # pool's queue lock, leaving the parent blocked for ever. So SIGINT is blocked while the
+    # pool forks (a child must not get it before its initializer ignores it) and delivered
+    # to the parent afterwards; on any exit the parent terminates and reaps the workers.
+    main = threading.current_thread() is threading.main_thread()
+    if main:
+        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        pool = mp.get_context("fork").Pool(min(cores or 2, 8), initializer=_ignore_sigint)
+    except BaseException:
+        if main:
+            signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+        raise
+    try:
+        if main:  # a Ctrl-C pressed meanwhile arrives here, where the workers get reaped
+            signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+        yield from pool.imap(_read_one, files, chunksize=16)
+        pool.close()
+        pool.join()
+    except BaseException:  # KeyboardInterrupt, or the consumer closing this generator early
+        with _sigint_ignored(main):  # a second Ctrl-C must not leave the workers behind
+            pool.terminate()
+            pool.join()
+        raise
+
+
+def _ignore_sigint() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+
+
+@contextmanager
+def _sigint_ignored(main: bool) -> Iterator[None]:
+    if not main:
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
