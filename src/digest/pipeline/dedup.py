@@ -27,6 +27,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
+from functools import lru_cache
 
 from ..models import Article
 from ..normalise import article_id, fold_words
@@ -55,7 +56,12 @@ def neighbour_ids(article: Article) -> tuple[str, ...]:
     """The ids the same title would have one day earlier and one day later."""
     if article.date is None:
         return ()
-    return tuple(article_id(article.title, _shift(article.date, k)) for k in (-1, 1))
+    return _neighbours(article.title, article.date)
+
+
+@lru_cache(maxsize=1 << 16)  # each article is asked twice: for the look-up, then the fold
+def _neighbours(title: str, day: date) -> tuple[str, ...]:
+    return tuple(article_id(title, _shift(day, k)) for k in (-1, 1))
 
 
 def _shift(day: date, days: int) -> date:
