@@ -208,6 +208,26 @@ def test_explain(config_file: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert code == 1 and "no article with id" in err
 
 
+def test_explain_names_the_evidence_for_other(
+    config_file: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    page = k_page(
+        kicker="Studie",
+        title="Nur jede dritte Kommune hat eine Digitalstrategie",
+        lead="Eine Umfrage unter 900 Gemeinden zeigt, wie selten eine Digitalstrategie ist.",
+        body="Die Studie hat eine Hochschule erstellt. (ve)",
+    )
+    (config_file.parent / "in" / "studie.txt").write_text(page, "utf-8")
+    run(capsys, "--config", str(config_file), "ingest", str(config_file.parent / "in"))
+    _, out, _ = run(capsys, "--config", str(config_file), "articles", "--json")
+    [article] = json.loads(out)
+    code, out, _ = run(capsys, "--config", str(config_file), "explain", article["id"])
+    assert code == 0
+    assert "Topic: other (Weitere Meldungen)" in out
+    assert "because the evidence for 'other'" in out and "(policy)" in out
+    assert "other         kicker    studie" in out
+
+
 def test_console_script_runs_without_traceback(tmp_path: Path) -> None:
     """The installed entry point, as a user calls it, with a missing config."""
     result = subprocess.run(

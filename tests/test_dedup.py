@@ -5,11 +5,17 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date
+from pathlib import Path
 
+from digest import pipeline
+from digest.config import Config
 from digest.models import Article, Source
 from digest.normalise import article_id
 from digest.pipeline import merge
 from digest.pipeline.dedup import fold, placed_id, places_differ
+from digest.store import Query
+
+from .pages import k_page, p_release
 
 DAY = date(2026, 1, 20)
 
@@ -143,3 +149,44 @@ def test_a_placed_id_differs_per_place_and_is_stable() -> None:
     erfurt = replace(jena, place="Erfurt")
     assert placed_id(jena) != placed_id(erfurt) != jena.id
     assert placed_id(jena) == placed_id(replace(jena, lead="anders"))
+
+
+# ---- through ingest, with files -------------------------------------------------------------
+
+
+def test_the_same_headline_from_two_cities_on_one_day_stays_two_articles(
+    cfg: Config, tmp_path: Path
+) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    release = p_release(title="Digitalstrategie beschlossen", day="20.01.2026")
+    (folder / "jena.txt").write_text(release.replace("Musterstadt,", "Jena,"), "utf-8")
+    (folder / "erfurt.txt").write_text(release.replace("Musterstadt,", "Erfurt,"), "utf-8")
+    summary = pipeline.ingest(cfg, [folder])
+    assert (summary.new, summary.duplicate) == (2, 0)
+    stored = pipeline.list_articles(cfg, Query())
+    assert sorted(a.place or "" for a in stored) == ["Erfurt", "Jena"]
+    # Read again: each finds its own row, nothing new, nothing merged.
+    again = pipeline.ingest(cfg, [folder])
+    assert (again.new, again.unchanged, again.duplicate) == (0, 2, 0)
+
+
+def test_a_story_a_day_later_in_another_file_joins_the_stored_one(
+    cfg: Config, tmp_path: Path
+) -> None:
+    first, second = tmp_path / "a", tmp_path / "b"
+    first.mkdir()
+    second.mkdir()
+    (first / "k.txt").write_text(k_page(title="Portal startet", day="20.1.2026"), "utf-8")
+    pipeline.ingest(cfg, [first])
+    [stored] = pipeline.list_articles(cfg, Query())
+    longer = "Die Städte Ulm und Neu-Ulm betreiben künftig ein gemeinsames Serviceportal. " * 4
+    (second / "k.txt").write_text(
+        k_page(title="Portal startet", day="21.1.2026", lead=longer.strip()), "utf-8"
+    )
+    summary = pipeline.ingest(cfg, [second])
+    assert (summary.new, summary.updated, summary.duplicate) == (0, 1, 0)
+    [kept] = pipeline.list_articles(cfg, Query())
+    assert kept.id == stored.id  # its page keeps its address
+    assert kept.lead == longer.strip()  # the fuller text wins
+    assert len(kept.sources) == 2
