@@ -154,18 +154,17 @@ def attribute(articles: Iterable[Article], cfg: Config) -> tuple[list[Article], 
 
 
 def _source_of(article: Article, roots: list[tuple[str, SourceConfig]]) -> SourceConfig | None:
-    # The main version's source first; of two main versions, the one of the article's own
-    # format (a feed entry's source is its URL): whoever gave the text is named first.
+    """The source whose version of the story is the one published: a version of the article's
+    own kind (main article or teaser) and from a source of its own type (feed or files);
+    among equals the main version, then config order."""
     fetched = article.format == "F"
-    ranked = sorted(
-        article.sources,
-        key=lambda s: (s.kind != "main", ("://" in s.path) != fetched, s.path, s.line),
-    )
-    for seen in ranked:
-        for root, source in roots:
-            if seen.path == root or seen.path.startswith(root.rstrip("/") + "/"):
-                return source
-    return None
+    found = [
+        (seen.kind != article.kind, seen.kind != "main", (source.type == "feed") != fetched, i)
+        for seen in article.sources
+        for i, (root, source) in enumerate(roots)
+        if seen.path == root or seen.path.startswith(root.rstrip("/") + "/")
+    ]
+    return roots[min(found)[3]][1] if found else None
 
 
 def _sources_of(
