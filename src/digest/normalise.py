@@ -30,6 +30,7 @@ _SPACE_LIKE = frozenset("\x0b\x0c\x1c\x1d\x1e\x1f\x85")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 _HIGH = re.compile(r"[^\x00-\x7f]")
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
+_ODD_SPACE = re.compile(r"[\t\u00a0\u2000-\u200a\u202f\u205f\u3000]|  ")
 _DATE_RE = re.compile(r"\[\s*(\d{1,2})\s*\.\s*(\d{1,2})\s*\.\s*(\d{4})\s*\]")
 _FOLD = str.maketrans({"é": "e", "è": "e", "ê": "e", "á": "a", "à": "a", "ß": "ss"})
 _NON_WORD = re.compile(r"[^0-9a-z]+")
@@ -124,7 +125,8 @@ def clean_line(line: str) -> str:
         line = _INVISIBLE.sub("", line)
         if not unicodedata.is_normalized("NFC", line):
             line = unicodedata.normalize("NFC", line)
-    return _SPACES.sub(" ", line).strip()
+    # Most text has nothing to fold: finding that out is twice as fast as rewriting it.
+    return (_SPACES.sub(" ", line) if _ODD_SPACE.search(line) else line).strip()
 
 
 def split_lines(text: str) -> list[str]:
