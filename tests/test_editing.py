@@ -359,6 +359,23 @@ def test_replace_with_a_corrected_file(
     assert (hidden.article.id, hidden.replaced_by) == (new, old)
 
 
+def test_replace_with_a_markdown_note(
+    site: Config, config_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    pipeline.ingest(site, [_write(tmp_path / "in" / "p.txt", p_release())])
+    old = _id(site, "Stadt tritt Datenbündnis bei")
+    note = _write(
+        tmp_path / "fixed.md",
+        "---\ntitle: Stadt tritt dem Datenbündnis bei\ndate: 2025-11-05\n---\n"
+        "Die Stadt tritt einem regionalen Bündnis für offene Daten bei.\n",
+    )
+    code, out, err = run(capsys, "--config", str(config_file), "replace", old, str(note))
+    assert code == 0, err
+    assert set(_live(site)) == {"Stadt tritt dem Datenbündnis bei"}
+    (hidden,) = editing.hidden(site)
+    assert (hidden.article.id, hidden.state) == (old, "replaced")
+
+
 def test_replace_refuses_bad_files_and_stores_nothing(
     site: Config, config_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

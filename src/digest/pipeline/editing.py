@@ -15,12 +15,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Literal
 
+from ..classify import Classifier
 from ..config import Config
 from ..errors import UsageError
-from ..ingest import read_file
 from ..models import Article
 from ..store import Hidden, Query, Store
-from . import IngestSummary, ingest, open_store, shown_path
+from . import IngestSummary, ingest, open_store
+from .reading import Input, job_of, kind_of, read_input
 
 Clock = Callable[[], datetime]
 MIN_PREFIX = 4
@@ -258,12 +259,9 @@ def _read_one(cfg: Config, path: Path) -> Article:
         raise UsageError(
             f"{path} is a folder", "name the one file that holds the corrected article"
         )
-    result = read_file(
-        path,
-        shown_path(path, cfg.path.resolve().parent),
-        max_bytes=cfg.ingest.max_file_bytes,
-        years=cfg.ingest.plausible_years(),
-    )
+    # A page dump, a Markdown note or a saved feed of one entry, judged by the extension.
+    job = job_of(cfg, Classifier(cfg.rules))
+    result = read_input(Input(path, kind_of(path)), job)
     mains = [a for a in result.articles if a.kind == "main"]
     teasers = len(result.articles) - len(mains)
     if len(mains) == 1 and not teasers:
