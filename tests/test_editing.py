@@ -371,6 +371,7 @@ def test_replace_with_a_markdown_note(
     )
     code, out, err = run(capsys, "--config", str(config_file), "replace", old, str(note))
     assert code == 0, err
+    assert out.startswith(old) and "replaced by" in out
     assert set(_live(site)) == {"Stadt tritt dem Datenbündnis bei"}
     (hidden,) = editing.hidden(site)
     assert (hidden.article.id, hidden.state) == (old, "replaced")
