@@ -105,3 +105,11 @@ def test_urls() -> None:
     assert not is_url("Stichwörter: a, b") and not is_url("Hallo Welt.")
     assert normalise_url("www.x.de") == "https://www.x.de"
     assert normalise_url("http://x.de/a") == "http://x.de/a"
+
+
+def test_utf8_text_naming_slavic_places_is_text() -> None:
+    text = "Partnerschaft mit Varaždin, Łódź, Plzeň und Košice. " * 5
+    decoded = decode_bytes(text.encode("utf-8"))
+    assert decoded.text == text and decoded.encoding == "utf-8"
+    # The same letters do not make binary look like text in a single-byte decoding.
+    assert decode_bytes(bytes(range(0xA0, 0x100)) * 8).text is None

@@ -75,19 +75,22 @@ def decode_bytes(data: bytes, *, lone_surrogates: bool = False) -> Decoded:
             return Decoded(None, None, "is neither UTF-8 nor Windows-1252/Latin-1 text")
         encoding = "cp1252" if high_c1 else "iso-8859-1"
         text = data.decode(encoding)
-    if not _looks_like_text(text):
+    if not _looks_like_text(text, utf8=encoding.startswith("utf-8")):
         return Decoded(None, None, f"does not look like text (decoded as {encoding})")
     return Decoded(text, encoding)
 
 
-def _looks_like_text(text: str) -> bool:
+def _looks_like_text(text: str, *, utf8: bool = False) -> bool:
+    """Tell text from binary decoded as text. Valid UTF-8 is good evidence already, so
+    there any letter counts as plausible (a press release may name Varaždin or Łódź); a
+    single-byte decoding is held to the characters a German text plausibly contains."""
     sample = text[:20000]
     if not sample:
         return True
     if len(_CONTROL.findall(sample)) > len(sample) // 100:
         return False
     high = _HIGH.findall(sample)
-    odd = len(high) - sum(map(_PLAUSIBLE.__contains__, high))
+    odd = sum(1 for c in high if c not in _PLAUSIBLE and not (utf8 and c.isalpha()))
     return odd <= max(3, len(high) // 5)
 
 
