@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test lint bench clean
+.PHONY: run test lint bench bench-quick bench-serve clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -34,13 +34,19 @@ lint: $(STAMP)
 	$(BIN)/ruff check src tests bench
 	$(BIN)/mypy
 
-## bench: ingest/classify throughput, per-week rendering cost, and SMTP send throughput and
-##        memory (bench/send_bench.py, several minutes), and digest serve's requests/s and
-##        p99 latency (bench/serve_bench.py), on synthetic data
+## bench: the benchmark harness on 50,000 articles over 261 weeks: ingest, full, no-op and
+##        incremental builds, peak memory, email render cost, send throughput; one table with
+##        targets (bench/README.md); several minutes
 bench: $(STAMP)
-	$(BIN)/python bench/ingest_bench.py
-	$(BIN)/python bench/render_bench.py
-	$(BIN)/python bench/send_bench.py
+	$(BIN)/python bench/harness.py
+
+## bench-quick: the same harness on 2,000 articles over 20 weeks, without the send benchmark
+##        (the test suite runs it as a smoke test; its figures mean little)
+bench-quick: $(STAMP)
+	$(BIN)/python bench/harness.py --quick
+
+## bench-serve: digest serve's requests/s and p99 latency (bench/serve_bench.py)
+bench-serve: $(STAMP)
 	$(BIN)/python bench/serve_bench.py
 
 clean:

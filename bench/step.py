@@ -1,0 +1,55 @@
+"""One measured step of the harness, in a process of its own: `ingest FOLDER` or `build`.
+
+Run as `python bench/step.py ingest|build CONFIG [FOLDER]`. Prints one JSON line: what the
+step did (articles read, files written) and the process's peak resident memory (VmHWM, which,
+unlike ru_maxrss, starts afresh with the process and is not inherited from the parent). The
+harness times the whole process from outside, start-up and imports included, as a user would
+see `digest build` take.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+
+def peak_mb() -> float:
+    """This process's peak resident memory so far, in MiB (Linux: VmHWM)."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def main() -> int:
+    kind, config = sys.argv[1], Path(sys.argv[2])
+    from digest import pipeline
+    from digest.config import load_config
+
+    cfg = load_config(config)
+    if kind == "ingest":
+        summary = pipeline.ingest(cfg, [Path(sys.argv[3])])
+        out: dict[str, object] = {
+            "articles": summary.seen,
+            "new": summary.new,
+            "problems": len(summary.problems),
+        }
+    elif kind == "build":
+        built = pipeline.build(cfg)
+        out = {
+            "articles": built.articles,
+            "written": len(built.written),
+            "unchanged": len(built.unchanged),
+            "removed": len(built.removed),
+            "problems": len(built.problems) + len(built.ingest.problems),
+        }
+    else:
+        raise SystemExit(f"unknown step {kind!r}")
+    out["peak_mb"] = round(peak_mb(), 1)
+    print(json.dumps(out))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
