@@ -97,7 +97,7 @@ def sample_message(template: Path, sample: int = 500) -> tuple[bytes, str, list[
     sender, and every recipient address that gets this week's mail."""
     cfg = base_config(template)
     week = mailing.resolve_week(cfg, "newest", NOW)
-    issue = mailing.load_issue(cfg, week)
+    issue, _problems = mailing.load_issue(cfg, week)
     assert issue is not None
     composer = Composer(
         cfg,
