@@ -245,15 +245,9 @@ def _sources(cfg: Config, args: argparse.Namespace) -> int:
     for r in rows:
         state = r.state
         when = f"{state.checked_at.astimezone(cfg.site.tz):%Y-%m-%d %H:%M}" if state else ""
-        if state is None:
-            status = "never"
-        elif state.status is not None:
-            status = str(state.status)
-        else:
-            status = "failed" if state.error and not state.entries else "ok"
         print(
             f"{r.name:<{width}}  {r.type:<8}  {r.articles:>8}  {when or 'never':<16}  "
-            f"{status:<7}  {r.location}"
+            f"{r.status:<7}  {r.location}"
         )
         if state and state.error:
             since = (

@@ -123,7 +123,8 @@ def _line_of(lines: Sequence[str], start: int, pattern: re.Pattern[str]) -> int 
 
 
 def _shown(path: Path, base: Path) -> str:
-    # As pipeline.shown_path (which this library module must not import): relative when inside.
+    # Like ingest.files.shown_path, but without resolving the file itself: a symlinked
+    # editorial is shown by its own name.
     try:
         return printable_name(path.relative_to(base).as_posix())
     except ValueError:

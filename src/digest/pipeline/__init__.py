@@ -18,7 +18,7 @@ from ..store import Query, SourceState, Store
 from .corrections import near_duplicate_notices, reading_of, retract_corrected
 from .dedup import fold, placed_id, places_differ, wanted_ids
 from .feeds import FeedRead, Fetch, fetch_feeds, moved_notices
-from .reading import PARALLEL_MIN_FILES, collect_inputs, job_of, read_all
+from .reading import PARALLEL_MIN_FILES, classified, collect_inputs, job_of, read_all
 from .sources import SourceStatus, file_states, source_status
 
 Progress = Callable[[int, int, str], None]
@@ -121,7 +121,7 @@ def ingest(
     try:
         for number, result in enumerate(results, start=1):
             _count(summary, result)
-            read.append(replace(result, problems=()))
+            read.append(result)
             files.append((result.path, list(result.articles)))
             if progress:
                 progress(number, len(inputs), result.path)
@@ -182,7 +182,7 @@ def ingest(
                 rewrite.add(i)
         # Articles arrive classified; only a merge of two versions needs a fresh look.
         for i in rewrite & merged_ids:
-            pending[i] = _classified(classifier, pending[i])
+            pending[i] = classified(classifier, pending[i])
         store.put(pending[i] for i in sorted(rewrite))
         store.add_sources(a for i, a in pending.items() if i not in rewrite)
         for old, kept in folded.retire:
@@ -215,7 +215,7 @@ def _feed_entry(classifier: Classifier, article: Article) -> Article:
     """A fetched entry, classified; where it stood in the feed changes with every fetch, so
     its source is the feed alone."""
     sources = tuple(Source(s.path, 0, s.kind) for s in article.sources)
-    return _classified(classifier, replace(article, sources=sources))
+    return classified(classifier, replace(article, sources=sources))
 
 
 @dataclass(frozen=True, slots=True)
@@ -240,10 +240,6 @@ def _fold(store: Store, pending: dict[str, Article], existing: dict[str, Article
 
 def _utc_now() -> datetime:
     return datetime.now(UTC)
-
-
-def _classified(classifier: Classifier, article: Article) -> Article:
-    return replace(article, classification=classifier.classify(article))
 
 
 def merge(kept: Article, other: Article) -> Article:

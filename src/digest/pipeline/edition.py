@@ -19,7 +19,7 @@ from ..store import Query
 from ..vet import vet
 from ..weeks import IsoWeek
 from . import open_store
-from .reading import location
+from .reading import location, within
 
 
 @dataclass
@@ -162,7 +162,7 @@ def _source_of(article: Article, roots: list[tuple[str, SourceConfig]]) -> Sourc
         (seen.kind != article.kind, seen.kind != "main", (source.type == "feed") != fetched, i)
         for seen in article.sources
         for i, (root, source) in enumerate(roots)
-        if seen.path == root or seen.path.startswith(root.rstrip("/") + "/")
+        if within(seen.path, root)
     ]
     return roots[min(found)[3]][1] if found else None
 
@@ -174,7 +174,7 @@ def _sources_of(
     return [
         source
         for root, source in roots
-        if any(s.path == root or s.path.startswith(root.rstrip("/") + "/") for s in article.sources)
+        if any(within(s.path, root) for s in article.sources)
     ]
 
 

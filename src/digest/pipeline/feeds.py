@@ -80,45 +80,30 @@ def _fetch_one(
         allow_file=source.allow_file,
     )
     moved = got.final_url if got.moved_permanently and got.final_url != url else None
+
+    def failed(reason: str, hint: str = "", more: tuple[Problem, ...] = ()) -> FeedRead:
+        problems = (_failure(cfg, source, reason, hint), *more)
+        state = _kept(last, url, at, got.status, reason)
+        return FeedRead(source, FileResult(url, (), problems, "F"), state, failed=True,
+                        moved_to=moved)
+
+    def good(entries: int | None) -> SourceState:
+        v = got.validators
+        return SourceState(url, at, got.status, v.etag, v.last_modified, None, at, entries)
+
     if got.error is not None or (got.body is None and not got.not_modified):
-        reason = got.error or "no content"
-        return FeedRead(
-            source,
-            FileResult(url, (), (_failure(cfg, source, reason),), "F"),
-            _kept(last, url, at, got.status, reason),
-            failed=True,
-            moved_to=moved,
-        )
+        return failed(got.error or "no content")
     if got.not_modified:
-        state = SourceState(
-            url, at, got.status, got.validators.etag, got.validators.last_modified,
-            None, at, last.entries if last else None,
-        )
-        return FeedRead(source, FileResult(url, (), (), "F"), state, unchanged=True, moved_to=moved)
+        unchanged = FileResult(url, (), (), "F")
+        entries = last.entries if last else None
+        return FeedRead(source, unchanged, good(entries), unchanged=True, moved_to=moved)
     assert got.body is not None
     parsed = parse_feed(
-        got.body,
-        url,
-        tz=cfg.site.tz,
-        years=cfg.ingest.plausible_years(),
-        headers=got.headers,
+        got.body, url, tz=cfg.site.tz, years=cfg.ingest.plausible_years(), headers=got.headers
     )
-    result = feed_result(parsed, url)
     if parsed.failed:
-        return FeedRead(
-            source,
-            FileResult(
-                url, (), (_failure(cfg, source, parsed.failed, parsed.hint), *parsed.problems), "F"
-            ),
-            _kept(last, url, at, got.status, parsed.failed),
-            failed=True,
-            moved_to=moved,
-        )
-    state = SourceState(
-        url, at, got.status, got.validators.etag, got.validators.last_modified,
-        None, at, parsed.entries,
-    )
-    return FeedRead(source, result, state, moved_to=moved)
+        return failed(parsed.failed, parsed.hint, parsed.problems)
+    return FeedRead(source, feed_result(parsed, url), good(parsed.entries), moved_to=moved)
 
 
 def _kept(

@@ -50,6 +50,11 @@ def location(source: SourceConfig, base: Path) -> str:
     return shown_path(source.path, base)
 
 
+def within(seen: str, where: str) -> bool:
+    """Tell whether a path as shown (Source.path, a problem's file) is `where` or lies in it."""
+    return seen == where or seen.startswith(where.rstrip("/") + "/")
+
+
 def kind_of(path: Path) -> Kind:
     """Judge a file named on the command line by its extension."""
     suffix = path.suffix.lower()

@@ -12,7 +12,7 @@ from ..ingest import FileResult
 from ..ingest.files import printable_name
 from ..models import Problem
 from ..store import SourceState, Store
-from .reading import location
+from .reading import location, within
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,6 +24,15 @@ class SourceStatus:
     location: str  # a feed's URL, or the file or folder
     articles: int  # live articles seen there
     state: SourceState | None  # None: never read
+
+    @property
+    def status(self) -> str:
+        """The last read in one word: a feed's HTTP status, else ok, failed or never."""
+        if self.state is None:
+            return "never"
+        if self.state.status is not None:
+            return str(self.state.status)
+        return "failed" if self.state.error and not self.state.entries else "ok"
 
 
 def source_status(cfg: Config, store: Store) -> list[SourceStatus]:
@@ -54,14 +63,11 @@ def file_states(
         if source.path is None:
             continue
         where = location(source, base)
-        inside = where.rstrip("/") + "/"
-        mine = [r for r in results if r.path == where or r.path.startswith(inside)]
+        mine = [r for r in results if within(r.path, where)]
         found = [
             p
             for p in problems
-            if p.path == where
-            or p.path.startswith(inside)
-            or (p.path == config_file and p.line == source.line)
+            if within(p.path, where) or (p.path == config_file and p.line == source.line)
         ]
         error = None
         if found:
