@@ -49,10 +49,11 @@ def config_file(tmp_path: Path) -> Path:
 
 def with_sources(cfg: Config, *paths: Path) -> Config:
     return replace(
-        cfg, sources=tuple(
+        cfg,
+        sources=tuple(
             SourceConfig(p, f"sources[{i}].path", None, name=f"Quelle {i + 1}")
             for i, p in enumerate(paths)
-        )
+        ),
     )
 
 

@@ -48,13 +48,22 @@ def stored_poison(config_file: Path) -> None:
     with Store(cfg.store_path) as store, store.transaction():
         store.put(
             [
-                poisoned(1, "Steuer\x01zeichen im Titel", date(2025, 11, 4),
-                         lead="Ein\x0bLead mit \ufffeRest", urls=("https://ex.de/a\x01b",)),
+                poisoned(
+                    1,
+                    "Steuer\x01zeichen im Titel",
+                    date(2025, 11, 4),
+                    lead="Ein\x0bLead mit \ufffeRest",
+                    urls=("https://ex.de/a\x01b",),
+                ),
                 poisoned(2, ":", date(2025, 11, 4), lead="Überschrift fehlt"),
                 poisoned(3, "Jahr 9999", date(9999, 12, 27)),
                 poisoned(4, "Mittelalter", date(1017, 10, 4)),
-                poisoned(5, "Nichtzeichen \uffff im Titel", date(2025, 11, 5),
-                         body=("Absatz mit NUL\x00 darin",)),
+                poisoned(
+                    5,
+                    "Nichtzeichen \uffff im Titel",
+                    date(2025, 11, 5),
+                    body=("Absatz mit NUL\x00 darin",),
+                ),
             ]
         )
 

@@ -91,7 +91,12 @@ def test_drop_hides_everywhere_and_restore_brings_back(site: Config, tmp_path: P
         "doppelt gemeldet",
     )
     assert "Neue Ladesäulen" not in _live(site)
-    built = pipeline.build(site, out=out)  # reads a.txt again: the drop holds
+    built = pipeline.build(site, out=out)  # a.txt is unchanged and skipped: the drop holds
+    assert built.ingest.files_unchanged == 1 and built.ingest.seen == 0
+    assert "Neue Ladesäulen" not in _live(site)
+    page = tmp_path / "in" / "a.txt"
+    page.write_text(page.read_text("utf-8") + "\n", "utf-8")  # changed: read again
+    built = pipeline.build(site, out=out)  # the drop holds
     assert built.ingest.unchanged == 2 and built.ingest.new == 0
     texts = _output_texts(tmp_path)
     assert any(SERVICE in text for text in texts.values())  # the rest of the week is there
@@ -470,7 +475,7 @@ def test_a_version_2_store_is_migrated_with_its_rows(site: Config, tmp_path: Pat
         )
         assert store.hidden() == [] and store.weeks() == [("2025-W45", 1)]
     with sqlite3.connect(path) as db:
-        assert db.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS) == 4
+        assert db.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS) == 5
     db.close()
     (outcome,) = editing.drop(site, ["00aa11bb"])
     assert outcome.action == "dropped" and pipeline.weeks(site) == []

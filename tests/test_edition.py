@@ -272,9 +272,7 @@ def test_the_editorial_reaches_email_page_and_feed(
     folder = config_file.parent
     (folder / "in" / "a.txt").write_text(k_page(), "utf-8")
     (folder / "in" / "b.txt").write_text(k_page(title="Zweite Meldung", kicker=None), "utf-8")
-    (folder / "in" / "c.txt").write_text(
-        k_page(title="Andere Woche", day="12.11.2025"), "utf-8"
-    )
+    (folder / "in" / "c.txt").write_text(k_page(title="Andere Woche", day="12.11.2025"), "utf-8")
     assert build(folder / "config.toml") == 0
     capsys.readouterr()
     assert main(["--config", str(config_file), "articles", "--json"]) == 0

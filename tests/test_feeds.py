@@ -500,7 +500,10 @@ def test_ten_thousand_entries_in_bounded_memory() -> None:
     # parse tree; the articles replace entries as they are released.
     root = Path(__file__).resolve().parent.parent
     run = subprocess.run(
-        [sys.executable, "-c", _MEMORY_PROBE], cwd=root, capture_output=True, text=True,
+        [sys.executable, "-c", _MEMORY_PROBE],
+        cwd=root,
+        capture_output=True,
+        text=True,
         check=True,
     )
     size, articles, entries, problems, last, grown = run.stdout.strip().split("|")

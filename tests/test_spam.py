@@ -37,10 +37,21 @@ PREHEADER_START = "5 Meldungen aus der KW 1/2026: "
 CANVAS = "#ffffff"  # what a client shows when it drops <body> styles (Gmail), and what
 # SpamAssassin assumes: its HTML parser ignores the style of <body>.
 NAMED = {
-    "white": "#ffffff", "black": "#000000", "silver": "#c0c0c0", "gray": "#808080",
-    "grey": "#808080", "red": "#ff0000", "green": "#008000", "blue": "#0000ff",
-    "yellow": "#ffff00", "navy": "#000080", "whitesmoke": "#f5f5f5", "snow": "#fffafa",
-    "ivory": "#fffff0", "ghostwhite": "#f8f8ff", "transparent": "transparent",
+    "white": "#ffffff",
+    "black": "#000000",
+    "silver": "#c0c0c0",
+    "gray": "#808080",
+    "grey": "#808080",
+    "red": "#ff0000",
+    "green": "#008000",
+    "blue": "#0000ff",
+    "yellow": "#ffff00",
+    "navy": "#000080",
+    "whitesmoke": "#f5f5f5",
+    "snow": "#fffafa",
+    "ivory": "#fffff0",
+    "ghostwhite": "#f8f8ff",
+    "transparent": "transparent",
 }
 _COLOUR = re.compile(r"rgba?\([^)]*\)|#[0-9a-f]{3,8}\b|[a-z]+")
 
@@ -132,9 +143,9 @@ def test_low_contrast_helper() -> None:
     assert low_contrast_text(page('<div style="color:#fff">x</div>'))  # white canvas
     assert low_contrast_text(page('<p style="color:#F3F4F6 !important">x</p>'))
     assert low_contrast_text(page('<div style="color:#f4f4f6">x</div>'))  # nearly
-    assert low_contrast_text(page(
-        '<table><tr><td bgcolor="BLACK"><span style="color:#000">x</span></td></tr></table>'
-    ))
+    assert low_contrast_text(
+        page('<table><tr><td bgcolor="BLACK"><span style="color:#000">x</span></td></tr></table>')
+    )
     assert low_contrast_text(page('<div style="color:white"><b>x</b></div>'))  # inherited
     assert low_contrast_text(page('<div style="color:transparent">x</div>'))
     on_dark = '<table style="background:#111827 url(x.png)"><tr><td style="color:#fff">x</td>'
@@ -224,8 +235,13 @@ def spamassassin_rules(spamassassin: str, raw: bytes, home: Path) -> tuple[float
     prefs = home / "user_prefs"
     prefs.touch()
     command = [
-        spamassassin, "--test-mode", "-L", "-p", str(prefs),
-        "--cf=use_bayes 0", "--cf=bayes_auto_learn 0",
+        spamassassin,
+        "--test-mode",
+        "-L",
+        "-p",
+        str(prefs),
+        "--cf=use_bayes 0",
+        "--cf=bayes_auto_learn 0",
     ]
     env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(home), "LANG": "C"}
     done = subprocess.run(command, input=raw, capture_output=True, env=env, timeout=300)

@@ -149,8 +149,11 @@ def test_trusted_proxy_gives_the_client_address(site: Config, clock: Any) -> Non
     ("line", "wrong", "key"),
     [
         ("port = 8000", "port = 70000", "web.port"),
-        ('signup_limit_client = "10 per minute; 30 per hour"', 'signup_limit_client = "viele"',
-         "web.signup_limit_client"),
+        (
+            'signup_limit_client = "10 per minute; 30 per hour"',
+            'signup_limit_client = "viele"',
+            "web.signup_limit_client",
+        ),
         ("threads = 8", "threads = 0", "web.threads"),
         ("[web]", '[web]\nhots = "0.0.0.0"', "web.hots"),
     ],
@@ -182,8 +185,16 @@ def test_digest_serve_runs_and_answers(config_file: Path, tmp_path: Path) -> Non
     port = free_port()
     env = {"DIGEST_SECRET": SECRET, "PATH": "/usr/bin:/bin"}
     process = subprocess.Popen(
-        [sys.executable, "-m", "digest.cli", "--config", str(config_file), "serve", "--port",
-         str(port)],
+        [
+            sys.executable,
+            "-m",
+            "digest.cli",
+            "--config",
+            str(config_file),
+            "serve",
+            "--port",
+            str(port),
+        ],
         env=env,
         stderr=subprocess.PIPE,
         text=True,

@@ -22,9 +22,7 @@ GOOD = {"email": "Erika.Muster@Example.org", "consent": "y", "topics": ["policy"
 def sign_up(client: Any, ip: str = "192.0.2.10", **fields: Any) -> Any:
     token = form_page(client, "/anmelden")
     data = {"csrf_token": token, **GOOD, **fields}
-    return client.post(
-        "/anmelden", data=data, environ_base={"REMOTE_ADDR": ip}, buffered=True
-    )
+    return client.post("/anmelden", data=data, environ_base={"REMOTE_ADDR": ip}, buffered=True)
 
 
 def stored(site: Config) -> dict[str, int]:
@@ -61,9 +59,7 @@ def test_form_is_german_labelled_and_shows_consent_and_topics(client: Any, site:
     assert "SameSite=Strict" in response.headers["Set-Cookie"]
 
 
-def test_sign_up_stores_pending_and_sends_the_confirmation_mail(
-    client: Any, site: Config
-) -> None:
+def test_sign_up_stores_pending_and_sends_the_confirmation_mail(client: Any, site: Config) -> None:
     response = sign_up(client)
     assert response.status_code == 200
     assert "Bitte prüfen Sie Ihr Postfach" in main_text(response)
@@ -155,7 +151,8 @@ def test_form_data_in_a_wrong_encoding(client: Any, site: Config) -> None:
     token = form_page(client, "/anmelden")
     for body in (
         f"csrf_token={token}&email=m%FCller%40example.org&consent=y".encode(),
-        f"csrf_token={token}&email=".encode() + "müller@example.org".encode("latin-1")
+        f"csrf_token={token}&email=".encode()
+        + "müller@example.org".encode("latin-1")
         + b"&consent=y",
         f"csrf_token={token}&email=%C3%28%40example.org&consent=y".encode(),
     ):

@@ -71,9 +71,7 @@ def _parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("ingest", parents=[_common()], help="read article files into the store")
     p.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="files or folders")
-    p.add_argument(
-        "--strict", action="store_true", help="any problem: store nothing and exit 3"
-    )
+    p.add_argument("--strict", action="store_true", help="any problem: store nothing and exit 3")
     p.add_argument("--verbose", action="store_true", help="also list the store's weeks")
     p.set_defaults(handler=_ingest)
 
@@ -191,15 +189,20 @@ def _report_ingest(
     """
     for problem in summary.problems:
         print(f"problem: {problem}", file=sys.stderr)
-    files = summary.files_read + summary.files_failed
+    files = summary.files_read + summary.files_failed + summary.files_unchanged
     for notice in summary.notices:
         print(f"notice: {notice}", file=sys.stderr)
     for old, new in summary.retracted:
         print(f"retracted {old}: replaced by its corrected version {new}")
+    for gone in summary.gone:
+        print(f"gone {gone}: no source file holds it any more (`digest restore {gone}` keeps it)")
+    for back in summary.back:
+        print(f"back {back}: a source file holds it again")
     fetched = summary.feeds_fetched + summary.feeds_unchanged
     if building and summary.files_read == 0 and fetched == 0:
+        why = "unchanged since the last run" if summary.files_unchanged else "found"
         print(
-            f"Read no source files ({files} found): rendering from the {summary.total} "
+            f"Read no source files ({files} {why}): rendering from the {summary.total} "
             f"article{'s' if summary.total != 1 else ''} already in the store."
         )
         return EXIT_PROBLEMS if strict and summary.problems else 0
@@ -208,12 +211,13 @@ def _report_ingest(
     if feeds:
         counts = ((summary.feeds_unchanged, "unchanged"), (summary.feeds_failed, "failed"))
         states = [f"{n} {what}" for n, what in counts if n]
-        from_feeds = (
-            f" and {fetched} of {feeds} feed{'s' if feeds != 1 else ''}"
-            + (f" ({', '.join(states)})" if states else "")
+        from_feeds = f" and {fetched} of {feeds} feed{'s' if feeds != 1 else ''}" + (
+            f" ({', '.join(states)})" if states else ""
         )
+    skipped = f" ({summary.files_unchanged} unchanged)" if summary.files_unchanged else ""
     print(
-        f"Read {summary.files_read} of {files} files{from_feeds}: {summary.seen} articles "
+        f"Read {summary.files_read} of {files} files{skipped}{from_feeds}: "
+        f"{summary.seen} articles "
         f"({summary.new} new, {summary.updated} updated, {summary.unchanged} unchanged, "
         f"{summary.duplicate} duplicate); "
         f"{len(summary.problems)} problem{'s' if len(summary.problems) != 1 else ''}."
@@ -226,7 +230,7 @@ def _report_ingest(
         )
         for week, count in summary.weeks if verbose else ():
             print(f"  {week}  {count:4d} article{'s' if count != 1 else ''}")
-    if summary.files_read == 0 and fetched == 0:
+    if summary.files_read + summary.files_unchanged == 0 and fetched == 0:
         print("digest: nothing could be read", file=sys.stderr)
         return EXIT_FATAL
     if strict and summary.problems:
@@ -283,8 +287,7 @@ def _explain(cfg: Config, args: argparse.Namespace) -> int:
     against = scores.pop("other", 0.0)
     best = max(scores.items(), key=lambda kv: kv[1]) if scores else ("-", 0.0)
     if c.override == EDITOR:
-        print("  because the editor chose it (the note's front matter says topic: "
-              f"{c.topic})")
+        print(f"  because the editor chose it (the note's front matter says topic: {c.topic})")
     elif c.override:
         print(f'  because of the manual override [overrides] "{c.override}" in {cfg.path}')
     elif c.topic == "other" and best[1] >= rules.threshold:

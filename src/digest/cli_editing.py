@@ -168,7 +168,9 @@ def _dropped(cfg: Config, query: Query, as_json: bool) -> int:
         return 0
     for h in hidden:
         a = h.article
-        state = f"replaced → {h.replaced_by}" if h.replaced_by else "dropped"
+        state = f"replaced → {h.replaced_by}" if h.replaced_by else h.state
+        if h.state == "gone":
+            state = "gone from its files"
         note = f"  ({h.note})" if h.note else ""
         print(f"{a.id}  {_day(a)}  {state:<28}  {_head(a)}{note}")
     for e in excluded:

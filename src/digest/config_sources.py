@@ -80,9 +80,7 @@ def read_sources(r: _Reader, data: Mapping[str, Any]) -> tuple[SourceConfig, ...
         seen[name.casefold()] = prefix
         link = r.take(source, prefix, "link", str, "page")
         if link not in ("page", "original"):
-            raise r.fail(
-                f"{prefix}.link", f"expected \"page\" or \"original\", got {link!r}"
-            )
+            raise r.fail(f"{prefix}.link", f'expected "page" or "original", got {link!r}')
         place = _place(r, source, prefix, kind)
         sources.append(
             SourceConfig(
@@ -122,7 +120,7 @@ def _place(r: _Reader, source: Mapping[str, Any], prefix: str, kind: str) -> _Pl
             if key in source:
                 raise r.fail(
                     f"{prefix}.{key}",
-                    f"only a source with type = \"feed\" has {key}",
+                    f'only a source with type = "feed" has {key}',
                     "the credit link of a folder of dumps or notes is its url"
                     if key == "site"
                     else "remove it",
@@ -147,7 +145,7 @@ def _place(r: _Reader, source: Mapping[str, Any], prefix: str, kind: str) -> _Pl
         raise r.fail(
             f"{prefix}.url",
             f"{url!r} is a file: URL, which is read only with allow_file = true",
-            "set allow_file = true on this source, or use path = \"...\" for a local feed file",
+            'set allow_file = true on this source, or use path = "..." for a local feed file',
         )
     if scheme not in ("http", "https", "file") or (scheme != "file" and not is_web_url(url)):
         raise r.fail(

@@ -53,9 +53,7 @@ def write_order(names: Collection[str]) -> list[str]:
     return sorted(names, key=rank)
 
 
-def write_files(
-    out: Path, files: Mapping[str, bytes], keep: Collection[str] = ()
-) -> WriteSummary:
+def write_files(out: Path, files: Mapping[str, bytes], keep: Collection[str] = ()) -> WriteSummary:
     """Write each relative path's bytes below `out` (temp file + rename); skip unchanged ones.
 
     Afterwards, remove what an earlier build wrote that is neither in `files` nor in `keep`

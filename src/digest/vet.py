@@ -25,9 +25,7 @@ _TEXT_FIELDS = tuple(
 _HINT = "fix the source file and ingest it again"
 
 
-def vet(
-    articles: Iterable[Article], years: tuple[int, int]
-) -> tuple[list[Article], list[Problem]]:
+def vet(articles: Iterable[Article], years: tuple[int, int]) -> tuple[list[Article], list[Problem]]:
     """The articles fit to render, and a problem for each one repaired or left out."""
     kept: list[Article] = []
     problems: list[Problem] = []

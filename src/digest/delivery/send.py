@@ -197,9 +197,7 @@ class Sender:
             yield from batch
             after = batch[-1][0].id
 
-    def _next(
-        self, rows: Iterator[tuple[Delivery, Subscriber]], stats: SendStats
-    ) -> _Job | None:
+    def _next(self, rows: Iterator[tuple[Delivery, Subscriber]], stats: SendStats) -> _Job | None:
         for delivery, subscriber in rows:
             if delivery.state == "sending":
                 stats.in_doubt += 1
@@ -293,4 +291,3 @@ def _wait_for(retry: list[_Retry], now: float) -> float:
     if not retry:
         return 1.0
     return min(1.0, max(0.0, retry[0].ready - now))
-

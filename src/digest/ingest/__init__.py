@@ -44,6 +44,7 @@ class FileResult:
     problems: tuple[Problem, ...]
     format: str | None = None
     encoding: str | None = None
+    sha256: str | None = None  # of the file's content, when the run keeps fingerprints
 
 
 def read_file(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, fields, replace
 from datetime import UTC, datetime
@@ -14,20 +15,19 @@ from ..ingest import FileResult
 from ..ingest.feeds import FORMAT as FEED
 from ..ingest.files import shown_path
 from ..models import Article, Problem, Source
-from ..store import Query, SourceState, Store
-from .corrections import near_duplicate_notices, reading_of, retract_corrected
+from ..store import FileFingerprint, Query, SourceState, Store
+from .corrections import near_duplicate_notices, reading_of, retire_vanished, retract_corrected
 from .dedup import fold, placed_id, places_differ, wanted_ids
 from .feeds import FeedRead, Fetch, fetch_feeds, moved_notices
 from .reading import PARALLEL_MIN_FILES, classified, collect_inputs, job_of, read_all
 from .sources import SourceStatus, file_states, source_status
+from .unchanged import READER_KEY, Plan, deleted_files, fingerprint, plan_reads, reader_key
 
 Progress = Callable[[int, int, str], None]
 _RULES_KEY = "rules_fingerprint"
 # Fields that make up an article's content; sources and classification are bookkeeping.
 _CONTENT = tuple(
-    f.name
-    for f in fields(Article)
-    if f.name not in ("id", "sources", "classification", "origin")
+    f.name for f in fields(Article) if f.name not in ("id", "sources", "classification", "origin")
 )
 # Facts about the story that a lesser version may know and the fuller one lacks; the texts
 # (lead, teaser, body) belong to their version and are never mixed.
@@ -46,6 +46,7 @@ class IngestSummary:
 
     files_read: int = 0
     files_failed: int = 0
+    files_unchanged: int = 0  # skipped: the same as when last read (pipeline/unchanged.py)
     new: int = 0
     updated: int = 0
     unchanged: int = 0
@@ -55,6 +56,8 @@ class IngestSummary:
     # Not problems (--strict ignores them): articles that look like another live one.
     notices: list[Problem] = field(default_factory=list)
     retracted: list[tuple[str, str]] = field(default_factory=list)  # (old id, new id)
+    gone: list[str] = field(default_factory=list)  # vanished from every file that had them
+    back: list[str] = field(default_factory=list)  # gone before, seen in a file again
     weeks: list[tuple[str, int]] = field(default_factory=list)
     total: int = 0  # live articles in the store
     feeds_fetched: int = 0  # feeds fetched in full
@@ -113,21 +116,27 @@ def ingest(
     feeds: list[FeedRead] = []
     read: list[FileResult] = []
     known: dict[str, SourceState] = {}
-    if paths is None:  # the configured sources: their last reads matter
+    plan, deleted, key = Plan(read=list(inputs)), list[str](), reader_key(cfg)
+    configured = paths is None  # the configured sources: their last reads matter
+    if configured:
         with open_store(cfg, classifier) as store:
             known = store.source_states()
+            prints = store.file_fingerprints() if store.get_meta(READER_KEY) == key else {}
+            deleted = deleted_files(cfg, inputs, [*store.reading_paths(), *prints])
+        plan = plan_reads(inputs, prints, cfg.path.resolve().parent, cfg.ingest.max_file_bytes)
+        summary.files_unchanged = len(plan.skipped)
         feeds = fetch_feeds(cfg, known, at, **({"fetcher": fetcher} if fetcher else {}))
-    results = read_all(inputs, job_of(cfg, classifier))
+    results = read_all(plan.read, job_of(cfg, classifier, hash_files=configured))
     try:
         for number, result in enumerate(results, start=1):
             _count(summary, result)
             read.append(result)
             files.append((result.path, list(result.articles)))
             if progress:
-                progress(number, len(inputs), result.path)
+                progress(number, len(plan.read), result.path)
     finally:
         results.close()  # an interrupt here must stop (and reap) the workers now, not at GC
-    states = file_states(cfg, read, summary.problems, known, at) if paths is None else []
+    states = file_states(cfg, read, plan.skipped, summary.problems, known, at) if configured else []
     for feed in feeds:
         summary.problems.extend(feed.result.problems)
         summary.feeds_unchanged += feed.unchanged
@@ -193,14 +202,44 @@ def ingest(
             if found and found[0].format != FEED
         ]
         summary.retracted = retract_corrected(store, readings, pending, existing, at)
+        summary.back = store.unmark_gone(pending)
+        unclean = {r.path for r in read if r.problems}
+        if configured:  # reconcile with the sources as they are (see retire_vanished)
+            summary.gone = retire_vanished(
+                store,
+                [(path, reading) for path, reading in readings if path not in unclean],
+                deleted,
+                [old for old, _ in summary.retracted],
+                at,
+            )
         store.set_readings(readings)
         store.set_source_states(states)
+        if configured:
+            _remember_files(store, read, plan, deleted, key)
         fresh = [pending[i] for i in pending if i not in existing]
         summary.notices += near_duplicate_notices(store, fresh, seen_at)
         summary.undated = store.count_undated()
         summary.weeks = store.weeks()
         summary.total = store.count()
     return summary
+
+
+def _remember_files(
+    store: Store, read: Sequence[FileResult], plan: Plan, deleted: Sequence[str], key: str
+) -> None:
+    """Record the fingerprint of each file read cleanly; forget those of the others."""
+    if store.get_meta(READER_KEY) != key:
+        store.forget_file_fingerprints()
+        store.set_meta(READER_KEY, key)
+    moment = time.time_ns()
+    clean: list[FileFingerprint] = list(plan.touched)
+    for result in read:
+        stat = plan.stats.get(result.path)
+        if result.problems or result.sha256 is None or stat is None:
+            continue
+        clean.append(fingerprint(result.path, stat, result.sha256, len(result.articles), moment))
+    store.forget_file_fingerprints([*deleted, *(r.path for r in read if r.problems)])
+    store.set_file_fingerprints(clean)
 
 
 def _count(summary: IngestSummary, result: FileResult) -> None:

@@ -104,6 +104,37 @@ def retract_corrected(
     return done
 
 
+def retire_vanished(
+    store: Store,
+    files: Sequence[tuple[str, Reading]],
+    deleted: Sequence[str],
+    retracted: Iterable[str],
+    at: datetime,
+) -> list[str]:
+    """Take out the articles that vanished from their files; return their ids.
+
+    `files` are the files read in this run with how they read now, `deleted` the files of a
+    configured source that are no more, `retracted` the old versions this run replaced. An
+    article that stood in a file's last reading and no longer does (or whose file is gone)
+    loses that file as a source; if no file and no feed holds it any more, it is marked
+    gone (store.mark_gone) and leaves every output. A corrected version is not gone (it is
+    replaced), and the same story still told by another file or a feed stays live.
+    """
+    before = store.readings([path for path, _ in files] + list(deleted))
+    now = dict(files)
+    lost: list[tuple[str, str]] = []
+    for path, reading in sorted(before.items()):
+        had = {i for ids in reading.values() for i in ids}
+        has = {i for ids in now.get(path, {}).values() for i in ids}
+        lost += [(article_id, path) for article_id in sorted(had - has)]
+    store.forget_readings(list(deleted))
+    if not lost:
+        return []
+    store.forget_source(lost)
+    candidates = sorted({article_id for article_id, _ in lost} - set(retracted))
+    return store.mark_gone(store.unsourced(candidates), at)
+
+
 def _dropped(state: Hidden | None) -> bool:
     return state is not None and state.state == "dropped"
 

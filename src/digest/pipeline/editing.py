@@ -267,9 +267,7 @@ def _read_one(cfg: Config, path: Path) -> Article:
     if len(mains) == 1 and not teasers:
         return mains[0]
     if not result.articles:
-        what = "no article" + (
-            f" ({result.problems[0].message})" if result.problems else ""
-        )
+        what = "no article" + (f" ({result.problems[0].message})" if result.problems else "")
     else:
         parts = [f"{len(mains)} main article{'s' if len(mains) != 1 else ''}"]
         if teasers:

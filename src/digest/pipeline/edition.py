@@ -167,15 +167,9 @@ def _source_of(article: Article, roots: list[tuple[str, SourceConfig]]) -> Sourc
     return roots[min(found)[3]][1] if found else None
 
 
-def _sources_of(
-    article: Article, roots: list[tuple[str, SourceConfig]]
-) -> list[SourceConfig]:
+def _sources_of(article: Article, roots: list[tuple[str, SourceConfig]]) -> list[SourceConfig]:
     """Every [[sources]] entry the article was seen in, in config order."""
-    return [
-        source
-        for root, source in roots
-        if any(within(s.path, root) for s in article.sources)
-    ]
+    return [source for root, source in roots if any(within(s.path, root) for s in article.sources)]
 
 
 def _pins_of_their_week(

@@ -54,6 +54,7 @@ def fetch_feeds(
     sources = [s for s in cfg.sources if s.type == "feed" and s.feed_url]
     if not sources:
         return []
+
     def one(source: SourceConfig) -> FeedRead:
         return _fetch_one(cfg, source, known.get(source.feed_url or ""), at, fetcher)
 
@@ -84,8 +85,9 @@ def _fetch_one(
     def failed(reason: str, hint: str = "", more: tuple[Problem, ...] = ()) -> FeedRead:
         problems = (_failure(cfg, source, reason, hint), *more)
         state = _kept(last, url, at, got.status, reason)
-        return FeedRead(source, FileResult(url, (), problems, "F"), state, failed=True,
-                        moved_to=moved)
+        return FeedRead(
+            source, FileResult(url, (), problems, "F"), state, failed=True, moved_to=moved
+        )
 
     def good(entries: int | None) -> SourceState:
         v = got.validators

@@ -8,13 +8,14 @@ its kind; a path given on the command line is judged by its extension.
 
 from __future__ import annotations
 
+import hashlib
 import multiprocessing as mp
 import os
 import signal
 import threading
 from collections.abc import Collection, Generator, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Literal
 from zoneinfo import ZoneInfo
@@ -35,10 +36,11 @@ FEED_EXTENSIONS = frozenset({".xml", ".rss", ".atom", ".rdf"})
 
 @dataclass(frozen=True, slots=True, order=True)
 class Input:
-    """One file to read, and as what."""
+    """One file to read, as what, and its name as shown (ingest.files.shown_path)."""
 
     path: Path
     kind: Kind
+    shown: str = field(default="", compare=False)
 
 
 def location(source: SourceConfig, base: Path) -> str:
@@ -65,9 +67,7 @@ def kind_of(path: Path) -> Kind:
     return "dumps"
 
 
-def collect_inputs(
-    cfg: Config, paths: Sequence[Path] | None
-) -> tuple[list[Input], list[Problem]]:
+def collect_inputs(cfg: Config, paths: Sequence[Path] | None) -> tuple[list[Input], list[Problem]]:
     """Expand the given paths (or the configured file sources) into a sorted list of inputs.
 
     A folder gives the files of its kind (text dumps: EXTENSIONS; notes: .md; a folder on
@@ -98,26 +98,36 @@ def collect_inputs(
         for path in paths:
             missing = Problem(printable_name(str(path)), None, "does not exist", "check the path")
             wanted.append((path, None, missing))
-    files: dict[Path, Kind] = {}
+    files: dict[Path, tuple[Kind, str]] = {}
     skipped: dict[Path, str] = {}
+    base = cfg.path.resolve().parent
     for path, kind, missing in wanted:
         if path.is_dir():
+            # Resolving every file is slow; below a resolved folder, a file that is no link
+            # is named by the folder's name and its own (os.walk enters no linked folder).
+            top = shown_path(path, base)
             for root, dirs, names in os.walk(path):
                 dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+                inner = os.path.relpath(root, path)
                 for name in sorted(names):
                     candidate = Path(root) / name
                     if name.startswith("."):
                         continue
                     found = _folder_kind(candidate, kind)
-                    if found is not None:
-                        files.setdefault(candidate, found)
-                    elif doc := document_kind(candidate):
+                    if found is not None and candidate not in files:
+                        rel = name if inner == "." else f"{inner}/{name}"
+                        shown = (
+                            shown_path(candidate, base)
+                            if os.path.islink(candidate)
+                            else f"{top}/{printable_name(rel)}"
+                        )
+                        files[candidate] = (found, shown)
+                    elif found is None and (doc := document_kind(candidate)):
                         skipped[candidate] = doc
         elif path.exists():
-            files.setdefault(path, kind or kind_of(path))
+            files.setdefault(path, (kind or kind_of(path), shown_path(path, base)))
         else:
             problems.append(missing)
-    base = cfg.path.resolve().parent
     for path, doc in sorted(skipped.items()):
         problems.append(
             Problem(
@@ -128,7 +138,7 @@ def collect_inputs(
                 "save it as plain text",
             )
         )
-    return sorted(Input(p, k) for p, k in files.items()), problems
+    return sorted(Input(p, k, shown) for p, (k, shown) in files.items()), problems
 
 
 def _folder_kind(path: Path, kind: Kind | None) -> Kind | None:
@@ -153,9 +163,10 @@ class Job:
     years: Years
     tz: ZoneInfo
     topics: Collection[str]  # what a note's front matter may name
+    hash_files: bool = False  # give each result its file's SHA-256 (for the fingerprints)
 
 
-def job_of(cfg: Config, classifier: Classifier) -> Job:
+def job_of(cfg: Config, classifier: Classifier, *, hash_files: bool = False) -> Job:
     """Everything a run's readers need from the configuration."""
     return Job(
         classifier,
@@ -164,21 +175,20 @@ def job_of(cfg: Config, classifier: Classifier) -> Job:
         cfg.ingest.plausible_years(),
         cfg.site.tz,
         frozenset((*cfg.rules.order, "other")),
+        hash_files,
     )
 
 
 def read_input(item: Input, job: Job) -> FileResult:
     """Read one input as its kind, unclassified."""
-    shown = shown_path(item.path, job.base)
+    shown = item.shown or shown_path(item.path, job.base)
     if item.kind == "dumps":
         return read_file(item.path, shown, max_bytes=job.max_bytes, years=job.years)
     data = read_regular(item.path, job.max_bytes)
     if isinstance(data, Refused):
         return FileResult(shown, (), (Problem(shown, None, data.message, data.hint),))
     if item.kind == "markdown":
-        found, problems = notes_reader.parse_note(
-            data, shown, years=job.years, topics=job.topics
-        )
+        found, problems = notes_reader.parse_note(data, shown, years=job.years, topics=job.topics)
         return FileResult(shown, tuple(found), tuple(problems), notes_reader.FORMAT)
     return feed_result(parse_feed(data, shown, tz=job.tz, years=job.years), shown)
 
@@ -205,9 +215,17 @@ PARALLEL_MIN_FILES = 64
 def _read_one(item: Input) -> FileResult:
     assert _WORKER is not None
     job = _WORKER
+    sha = file_hash(item.path, job.max_bytes) if job.hash_files else None  # see unchanged.py
     result = read_input(item, job)
     articles = tuple(classified(job.classifier, a) for a in result.articles)
-    return replace(result, articles=articles)
+    return replace(result, articles=articles, sha256=sha)
+
+
+def file_hash(path: Path, max_bytes: int) -> str | None:
+    """The SHA-256 of a regular file's content; None for anything the readers refuse (a
+    device, a pipe, a file over `max_bytes`, one that cannot be read: the reader says why)."""
+    data = read_regular(path, max_bytes)
+    return None if isinstance(data, Refused) else hashlib.sha256(data).hexdigest()
 
 
 def read_all(files: Sequence[Input], job: Job) -> Generator[FileResult, None, None]:
@@ -265,5 +283,3 @@ def _sigint_ignored(main: bool) -> Iterator[None]:
         yield
     finally:
         signal.signal(signal.SIGINT, previous)
-
-

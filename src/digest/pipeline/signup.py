@@ -195,8 +195,6 @@ def import_csv(
     return report
 
 
-
-
 def subscriber_json(s: Subscriber) -> dict[str, Any]:
     """The listing fields of a subscriber (the full record is `export_json`)."""
     return {

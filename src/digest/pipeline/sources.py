@@ -11,7 +11,7 @@ from ..config import Config
 from ..ingest import FileResult
 from ..ingest.files import printable_name
 from ..models import Problem
-from ..store import SourceState, Store
+from ..store import FileFingerprint, SourceState, Store
 from .reading import location, within
 
 
@@ -50,12 +50,14 @@ def source_status(cfg: Config, store: Store) -> list[SourceStatus]:
 def file_states(
     cfg: Config,
     results: Sequence[FileResult],
+    skipped: Mapping[str, FileFingerprint],
     problems: Sequence[Problem],
     known: Mapping[str, SourceState],
     at: datetime,
 ) -> list[SourceState]:
-    """The state of each configured file source after a run read it: the articles read
-    from its files, and its first problem, if any (a missing folder is one)."""
+    """The state of each configured file source after a run read it: the articles its files
+    gave (read now, or unchanged since they were: `skipped`), and its first problem, if any
+    (a missing folder is one)."""
     base = cfg.path.resolve().parent
     config_file = printable_name(str(cfg.path))
     states = []
@@ -74,6 +76,7 @@ def file_states(
             more = f" (and {len(found) - 1} more)" if len(found) > 1 else ""
             error = f"{found[0]}{more}"
         read = sum(len(r.articles) for r in mine)
+        read += sum(p.articles for path, p in skipped.items() if within(path, where))
         last = known.get(where)
         states.append(
             SourceState(

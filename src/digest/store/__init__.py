@@ -7,6 +7,7 @@
     articles.py     articles and the files they were seen in
     revisions.py    dropped and replaced articles, and where each file's articles stood
     source_state.py each source's last read: when, the HTTP status, validators, the error
+    source_files.py each source file's fingerprint at its last clean read
     subscribers.py  subscribers and the suppression list
     deliveries.py   the delivery ledger: one row per (week, subscriber)
 
@@ -19,11 +20,14 @@ from __future__ import annotations
 from .articles import Query
 from .deliveries import DeliveryQueries
 from .revisions import Hidden, HiddenState, Reading, RevisionQueries
+from .source_files import FileFingerprint, SourceFileQueries
 from .source_state import SourceState, SourceStateQueries
 from .subscribers import SubscriberQueries
 
-__all__ = ["Hidden", "HiddenState", "Query", "Reading", "SourceState", "Store"]
+__all__ = ["FileFingerprint", "Hidden", "HiddenState", "Query", "Reading", "SourceState", "Store"]
 
 
-class Store(RevisionQueries, SubscriberQueries, DeliveryQueries, SourceStateQueries):
+class Store(
+    RevisionQueries, SubscriberQueries, DeliveryQueries, SourceStateQueries, SourceFileQueries
+):
     """An open store; use as a context manager or call close()."""

@@ -38,8 +38,9 @@ _COLUMNS = (
     "own_url",  # derived (models.Article.own_url), for the look-up; not read back
 )
 _SELECT = f"SELECT {', '.join(_COLUMNS)} FROM articles"
-# An article the editor has not taken out (`digest drop`) and no corrected version retracts.
-LIVE = "dropped_at IS NULL AND replaced_by IS NULL"
+# An article the editor has not taken out (`digest drop`), no corrected version retracts,
+# and some source file still holds (gone_at).
+LIVE = "dropped_at IS NULL AND replaced_by IS NULL AND gone_at IS NULL"
 _UPSERT = (
     f"INSERT INTO articles ({', '.join(_COLUMNS)}) VALUES ({', '.join('?' * len(_COLUMNS))}) "
     f"ON CONFLICT (id) DO UPDATE SET " + ", ".join(f"{c} = excluded.{c}" for c in _COLUMNS[1:])
@@ -69,9 +70,7 @@ class ArticleQueries(StoreBase):
         for start in range(0, len(ids), 500):
             chunk = list(ids[start : start + 500])
             marks = ", ".join("?" * len(chunk))
-            rows = self._db.execute(
-                f"{_SELECT} WHERE id IN ({marks}){only_live}", chunk
-            ).fetchall()
+            rows = self._db.execute(f"{_SELECT} WHERE id IN ({marks}){only_live}", chunk).fetchall()
             sources = self._sources(chunk)
             for row in rows:
                 found[row[0]] = _article(row, sources.get(row[0], ()))
@@ -197,6 +196,7 @@ class ArticleQueries(StoreBase):
             row = self._db.execute(
                 "SELECT COUNT(DISTINCT a.id) FROM sources AS s JOIN articles AS a "
                 "ON a.id = s.article_id WHERE a.dropped_at IS NULL AND a.replaced_by IS NULL "
+                "AND a.gone_at IS NULL "
                 "AND (s.path = ? OR (s.path >= ? AND s.path < ?))",
                 (location, location.rstrip("/") + "/", location.rstrip("/") + "0"),
             ).fetchone()

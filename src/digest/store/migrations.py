@@ -137,4 +137,25 @@ MIGRATIONS: tuple[str, ...] = (
         entries        INTEGER
     );
     """,
+    # 5: incremental ingest. source_files is each source file's fingerprint when it was last
+    # read without a problem: its size, times and inode (a stat that matches means unchanged;
+    # NULL times mean "hash it next time", for a file written within the clock's resolution
+    # of the read), its SHA-256, and how many articles it gave. gone_at marks an article that
+    # vanished from every file that had it (a re-read file no longer holds it, or the file was
+    # deleted); seeing it again in a file makes it live again.
+    """
+    CREATE TABLE source_files (
+        path      TEXT PRIMARY KEY,
+        size      INTEGER NOT NULL,
+        mtime_ns  INTEGER,
+        ctime_ns  INTEGER,
+        inode     INTEGER,
+        sha256    TEXT NOT NULL,
+        articles  INTEGER NOT NULL
+    );
+    ALTER TABLE articles ADD COLUMN gone_at TEXT;
+    DROP INDEX articles_hidden;
+    CREATE INDEX articles_hidden ON articles (id)
+        WHERE dropped_at IS NOT NULL OR replaced_by IS NOT NULL OR gone_at IS NOT NULL;
+    """,
 )

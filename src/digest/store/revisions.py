@@ -1,7 +1,8 @@
 """SQL for the editor's hand on articles: dropped and replaced ones, and each file's last reading.
 
-An article is *live* unless `digest drop` took it out (dropped_at, dropped_note) or a corrected
-version retracts it (replaced_by, replaced_at). Hidden articles stay in the store, with their
+An article is *live* unless `digest drop` took it out (dropped_at, dropped_note), a corrected
+version retracts it (replaced_by, replaced_at), or it is gone from every file that had it
+(gone_at; ingest sets and clears it). Hidden articles stay in the store, with their
 sources, so that `digest restore` can bring them back and a re-read file does not add them
 again. `file_positions` remembers which article stood where in each file when it was last
 read; ingest compares a new reading with it to recognise corrections.
@@ -15,12 +16,12 @@ from datetime import UTC, date, datetime
 from typing import Literal
 
 from ..models import Article, Source
-from .articles import _COLUMNS, _SELECT, ArticleQueries, _article
+from .articles import _COLUMNS, _SELECT, LIVE, ArticleQueries, _article
 from .subscribers import stamp, unstamp
 
-HiddenState = Literal["dropped", "replaced"]
-_HIDDEN = "(dropped_at IS NOT NULL OR replaced_by IS NOT NULL)"
-_STATE = "dropped_at, dropped_note, replaced_by, replaced_at"
+HiddenState = Literal["dropped", "replaced", "gone"]
+_HIDDEN = "(dropped_at IS NOT NULL OR replaced_by IS NOT NULL OR gone_at IS NOT NULL)"
+_STATE = "dropped_at, dropped_note, replaced_by, replaced_at, gone_at"
 # One file's reading: for each kind ("main", "teaser"), the article ids in line order.
 Reading = dict[str, list[str]]
 _UNKNOWN = datetime(1970, 1, 1, tzinfo=UTC)
@@ -31,7 +32,8 @@ class Hidden:
     """An article that is in the store but in no output, and why.
 
     A replaced article is shown as replaced even if it was dropped as well (the newer version
-    is what the editor has to look at); `note` is the drop's note, if any.
+    is what the editor has to look at), a dropped one as dropped even if it is gone from its
+    files too; `note` is the drop's note, if any.
     """
 
     article: Article
@@ -61,12 +63,12 @@ class RevisionQueries(ArticleQueries):
         return changed
 
     def restore(self, ids: Sequence[str]) -> list[str]:
-        """Make articles live again (neither dropped nor replaced); return those that were not."""
+        """Make articles live again (not dropped, replaced or gone); return those that were not."""
         changed = []
         for article_id in ids:
             cur = self._db.execute(
-                "UPDATE articles SET dropped_at = NULL, dropped_note = NULL, "
-                f"replaced_by = NULL, replaced_at = NULL WHERE id = ? AND {_HIDDEN}",
+                "UPDATE articles SET dropped_at = NULL, dropped_note = NULL, replaced_by = NULL, "
+                f"replaced_at = NULL, gone_at = NULL WHERE id = ? AND {_HIDDEN}",
                 (article_id,),
             )
             if cur.rowcount:
@@ -88,6 +90,52 @@ class RevisionQueries(ArticleQueries):
             "UPDATE articles SET replaced_by = NULL, replaced_at = NULL WHERE id = ?",
             [(i,) for i in ids],
         )
+
+    def mark_gone(self, ids: Sequence[str], at: datetime) -> list[str]:
+        """Mark live articles as gone from their files; return those that were live."""
+        changed = []
+        for article_id in ids:
+            cur = self._db.execute(
+                f"UPDATE articles SET gone_at = ? WHERE id = ? AND {LIVE}",
+                (stamp(at), article_id),
+            )
+            if cur.rowcount:
+                changed.append(article_id)
+        return changed
+
+    def unmark_gone(self, ids: Iterable[str]) -> list[str]:
+        """Articles seen in a file again: clear their gone mark; return those that had one."""
+        rows = self._db.execute("SELECT id FROM articles WHERE gone_at IS NOT NULL")
+        back = sorted({r[0] for r in rows}.intersection(ids))
+        self._db.executemany(
+            "UPDATE articles SET gone_at = NULL WHERE id = ?", [(i,) for i in back]
+        )
+        return back
+
+    def forget_source(self, pairs: Iterable[tuple[str, str]]) -> None:
+        """Remove the record that article `id` was seen in file `path`, for each (id, path)."""
+        self._db.executemany("DELETE FROM sources WHERE article_id = ? AND path = ?", list(pairs))
+
+    def unsourced(self, ids: Sequence[str]) -> list[str]:
+        """Those of `ids` that no file or feed is recorded to hold any more."""
+        found = []
+        for start in range(0, len(ids), 500):
+            chunk = list(ids[start : start + 500])
+            rows = self._db.execute(
+                f"SELECT id FROM articles WHERE id IN ({', '.join('?' * len(chunk))}) "
+                "AND NOT EXISTS (SELECT 1 FROM sources WHERE article_id = articles.id)",
+                chunk,
+            )
+            found += [r[0] for r in rows]
+        return sorted(found)
+
+    def reading_paths(self) -> list[str]:
+        """Every file whose last reading is recorded."""
+        return [r[0] for r in self._db.execute("SELECT DISTINCT path FROM file_positions")]
+
+    def forget_readings(self, paths: Sequence[str]) -> None:
+        """Forget the last readings of files that are no more."""
+        self._db.executemany("DELETE FROM file_positions WHERE path = ?", [(p,) for p in paths])
 
     def hidden(self, ids: Sequence[str] | None = None) -> list[Hidden]:
         """Return the dropped and replaced articles (all, or those among `ids`), by date."""
@@ -141,10 +189,11 @@ def _by_date(h: Hidden) -> tuple[bool, date, str, str]:
 def _hidden(row: Sequence[object], sources: tuple[Source, ...]) -> Hidden:
     n = len(_COLUMNS)
     article = _article(row[:n], sources)
-    dropped_at, note, replaced_by, replaced_at = row[n:]
+    dropped_at, note, replaced_by, replaced_at, gone_at = row[n:]
     text = None if note is None else str(note)
     # A time is missing only if someone edited the store by hand: still list the article.
-    at = unstamp(replaced_at if replaced_by is not None else dropped_at) or _UNKNOWN
     if replaced_by is not None:
-        return Hidden(article, "replaced", at, text, str(replaced_by))
-    return Hidden(article, "dropped", at, text)
+        return Hidden(article, "replaced", unstamp(replaced_at) or _UNKNOWN, text, str(replaced_by))
+    if dropped_at is not None:
+        return Hidden(article, "dropped", unstamp(dropped_at) or _UNKNOWN, text)
+    return Hidden(article, "gone", unstamp(gone_at) or _UNKNOWN)

@@ -219,9 +219,7 @@ def register(app: Flask, state: State, limiter: Limiter, csrf: CSRFProtect) -> N
     def renew(token: str) -> Response:
         subscriber_id = state.tokens.check("confirm", token)  # genuine; age does not matter
         csrf.protect()
-        result = signups.renew_expired(
-            cfg, subscriber_id, state.now, state.tokens, state.store()
-        )
+        result = signups.renew_expired(cfg, subscriber_id, state.now, state.tokens, state.store())
         if result is None:
             return gone()
         if result.subscriber.state == "active":
