@@ -156,11 +156,19 @@ def _build(cfg: Config, args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
     shrunk = {w: b for w, b in built.budgets.items() if b != "full"}
+    if built.up_to_date:
+        print(
+            f"Up to date: nothing changed since the last build ({len(built.weeks)} weeks, "
+            f"{built.articles} articles, {built.skipped} files in {built.out} and "
+            f"{built.preview} as written)."
+        )
+        return code
     print(
         f"Rendered {len(built.weeks)} week{'s' if len(built.weeks) != 1 else ''} "
         f"({built.articles} article{'s' if built.articles != 1 else ''}) into {built.out}, "
         f"email previews into {built.preview}: "
-        f"{len(built.written)} files written, {len(built.unchanged)} unchanged"
+        f"{len(built.written)} files written, {len(built.unchanged)} unchanged, "
+        f"{built.skipped} not rendered (their data did not change)"
         + (f", {len(built.removed)} no longer produced removed" if built.removed else "")
         + (f", {len(built.swept)} leftover temporary files swept" if built.swept else "")
         + "."

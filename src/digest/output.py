@@ -1,42 +1,66 @@
-"""Write rendered files atomically, only when their content changed, and tidy up after.
+"""The output folder: rendered files written atomically, only when they changed, and a
+manifest that remembers what digest wrote there and from what.
 
 Order matters for a build killed half-way: pages are written before the indexes and feeds
 that link to them, so `index.html` never links to a page that is not there yet. Each file is
 written to a temporary `.NAME.XXXX.tmp` beside it and renamed into place; a killed build can
 leave such temporaries, and the next build sweeps them.
 
-The output folder may hold files digest did not write (a robots.txt, a CNAME, the operator's
-own pages). A manifest (`.digest-manifest.json`) lists what digest wrote; a file digest no
-longer produces (a topic removed from the config, a week gone from the store) is removed only
-if the manifest says digest wrote it.
+The manifest (`.digest-manifest.json`) lists, for each file digest wrote, the key of the data
+it shows (render/keys.py) and the file's size, mtime and SHA-256 as written. A build renders
+an output only when its key changed or the file is not as written: missing, or edited by hand
+(a stat that differs from the manifest's is settled by the hash, never by times alone). Names
+written since the manifest was last saved are appended to a journal
+(`.digest-manifest.journal`), so a killed build's files are known to be digest's even though
+the manifest never learned of them.
+
+The folder may hold files digest did not write (a robots.txt, a CNAME, the operator's own
+pages). A file digest no longer produces (a topic removed from the config, a week gone from the
+store) is removed only if the manifest or the journal says digest wrote it.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
 import tempfile
 import time
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from .errors import OutputError
 
 MANIFEST = ".digest-manifest.json"
+JOURNAL = ".digest-manifest.journal"
 SWEEP_AFTER_S = 60
 _TEMP = re.compile(r"^\..+\.[A-Za-z0-9_]+\.tmp$")
 # Written last, in this order: they link to everything else.
 _LAST = ("topics/", "feed.atom", "index.html")
+_VERSION = 2
 
 
 @dataclass
 class WriteSummary:
     written: list[str] = field(default_factory=list)
-    unchanged: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)  # rendered, same bytes as on disk
+    skipped: list[str] = field(default_factory=list)  # not rendered: its data did not change
     removed: list[str] = field(default_factory=list)  # stale files digest had written before
     swept: list[str] = field(default_factory=list)  # temporaries left by a killed build
+
+
+@dataclass(slots=True)
+class Entry:
+    """What the manifest knows of one file digest wrote."""
+
+    key: str  # of the data it shows; "" when unknown (an older manifest)
+    sha256: str
+    size: int
+    mtime_ns: int
+    note: str = ""  # a word the build wants back when it skips the file (an email's budget)
 
 
 def write_order(names: Collection[str]) -> list[str]:
@@ -53,48 +77,140 @@ def write_order(names: Collection[str]) -> list[str]:
     return sorted(names, key=rank)
 
 
-def write_files(out: Path, files: Mapping[str, bytes], keep: Collection[str] = ()) -> WriteSummary:
-    """Write each relative path's bytes below `out` (temp file + rename); skip unchanged ones.
+class OutputFolder:
+    """One output folder during a build: decide what is fresh, write what is not, tidy up."""
 
-    Afterwards, remove what an earlier build wrote that is neither in `files` nor in `keep`
-    (files still valid but not rendered this time, e.g. other weeks under --week), and sweep
-    temporaries. Everything is rendered before this is called, so a render error writes
-    nothing.
-    """
-    summary = WriteSummary()
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise _error(out, exc) from None
-    before = _read_manifest(out)
-    for rel in write_order(files):
-        _write_one(out, rel, files[rel], summary)
-    wanted = set(files) | set(keep)
-    for rel in sorted(before - wanted):
-        target = out / rel
+    def __init__(self, out: Path, stamp: str = "") -> None:
+        self.out = out
+        self.entries, self.stamp, self.extra = _read_manifest(out)
+        journal = _read_journal(out)
+        self.interrupted = (out / JOURNAL).exists()  # a build was killed while writing
+        self.entries.update({n: Entry("", "", -1, -1) for n in journal if n not in self.entries})
+        self.wanted: set[str] = set()
+        self.summary = WriteSummary()
+        self._new_stamp = stamp
+
+    def intact(self, names: Iterable[str] | None = None) -> bool:
+        """Tell whether the files (default: all in the manifest) are there as written, by a
+        stat each."""
+        for name in self.entries if names is None else names:
+            entry = self.entries.get(name)
+            if entry is None or not self._same_stat(name, entry):
+                return False
+        return True
+
+    def fresh(self, name: str, key: str) -> bool:
+        """Tell whether `name` shows the data of `key` and is on disk as written; if so, it
+        is kept without rendering."""
+        entry = self.entries.get(name)
+        if entry is None or not key or entry.key != key:
+            return False
+        if not self._same_stat(name, entry):
+            try:
+                data = (self.out / name).read_bytes()
+            except OSError:
+                return False
+            if hashlib.sha256(data).hexdigest() != entry.sha256:
+                return False
+            self._restat(name, entry)
+        self.keep(name)
+        self.summary.skipped.append(name)
+        return True
+
+    def note(self, name: str) -> str:
+        entry = self.entries.get(name)
+        return entry.note if entry else ""
+
+    def stamp_off(self) -> None:
+        """This build did not bring everything up to date (--week, stopped): save no stamp."""
+        self._new_stamp = ""
+
+    def restart(self) -> None:
+        """Forget what this build wanted so far (it starts over without some articles)."""
+        self.wanted.clear()
+        self.summary.skipped.clear()
+
+    def keep(self, name: str) -> None:
+        """`name` is still wanted as it is (fresh, or not rendered this time: --week)."""
+        self.wanted.add(name)
+
+    def keep_known(self, prefix: str) -> None:
+        """Keep every known file whose name starts with `prefix`."""
+        self.wanted.update(n for n in self.entries if n.startswith(prefix))
+
+    def write(self, name: str, data: bytes, key: str, note: str = "") -> None:
+        """Write `name` if its bytes changed, and record it with `key`."""
+        target = self.out / name
+        self.wanted.add(name)
+        sha = hashlib.sha256(data).hexdigest()
         try:
-            if target.is_file() and not target.is_symlink():
-                target.unlink()
-                summary.removed.append(rel)
-                _prune_empty(target.parent, out)
+            if target.is_file() and target.read_bytes() == data:
+                self.summary.unchanged.append(name)
+            else:
+                self._log(name)
+                target.parent.mkdir(parents=True, exist_ok=True)
+                _atomic_write(target, data)
+                self.summary.written.append(name)
+            info = target.stat()
         except OSError as exc:
             raise _error(target, exc) from None
-    summary.swept = _sweep(out)
-    _write_manifest(out, sorted((before & wanted) | set(files)))
-    return summary
+        self.entries[name] = Entry(key, sha, info.st_size, info.st_mtime_ns, note)
 
+    def finish(self) -> WriteSummary:
+        """Remove what digest wrote before and no longer produces, sweep temporaries, save
+        the manifest."""
+        for name in sorted(set(self.entries) - self.wanted):
+            target = self.out / name
+            try:
+                if target.is_file() and not target.is_symlink():
+                    target.unlink()
+                    self.summary.removed.append(name)
+                    _prune_empty(target.parent, self.out)
+            except OSError as exc:
+                raise _error(target, exc) from None
+            del self.entries[name]
+        if self.out.is_dir():
+            self.summary.swept = _sweep(self.out)
+            self._save()
+        return self.summary
 
-def _write_one(out: Path, rel: str, data: bytes, summary: WriteSummary) -> None:
-    target = out / rel
-    try:
-        if target.is_file() and target.read_bytes() == data:
-            summary.unchanged.append(rel)
-            return
-        target.parent.mkdir(parents=True, exist_ok=True)
-        _atomic_write(target, data)
-    except OSError as exc:
-        raise _error(target, exc) from None
-    summary.written.append(rel)
+    def _same_stat(self, name: str, entry: Entry) -> bool:
+        try:
+            info = os.stat(self.out / name)
+        except OSError:
+            return False
+        return info.st_size == entry.size and info.st_mtime_ns == entry.mtime_ns
+
+    def _restat(self, name: str, entry: Entry) -> None:
+        info = os.stat(self.out / name)
+        entry.size, entry.mtime_ns = info.st_size, info.st_mtime_ns
+
+    def _log(self, name: str) -> None:
+        """Note in the journal that digest is about to write `name` (see the module doc)."""
+        path = self.out / JOURNAL
+        try:
+            self.out.mkdir(parents=True, exist_ok=True)
+            with path.open("a", encoding="utf-8") as journal:
+                journal.write(name + "\n")
+        except OSError as exc:
+            raise _error(path, exc) from None
+
+    def _save(self) -> None:
+        files = {
+            n: [e.key, e.sha256, e.size, e.mtime_ns, *([e.note] if e.note else [])]
+            for n, e in sorted(self.entries.items())
+        }
+        text = json.dumps(
+            {"version": _VERSION, "stamp": self._new_stamp, "extra": self.extra, "files": files},
+            ensure_ascii=False,
+            separators=(",", ":"),
+        )
+        path = self.out / MANIFEST
+        try:
+            _atomic_write(path, (text + "\n").encode("utf-8"))
+        except OSError as exc:
+            raise _error(path, exc) from None
+        (self.out / JOURNAL).unlink(missing_ok=True)
 
 
 def _atomic_write(target: Path, data: bytes) -> None:
@@ -116,30 +232,49 @@ def _error(path: Path, exc: OSError) -> OutputError:
     )
 
 
-def _read_manifest(out: Path) -> set[str]:
+def _read_manifest(out: Path) -> tuple[dict[str, Entry], str, dict[str, Any]]:
+    """The manifest's entries, stamp and extra data; an older manifest (a list of names) gives
+    entries without keys, so everything is rendered once and nothing of the operator's is
+    removed."""
     try:
-        names = json.loads((out / MANIFEST).read_text("utf-8"))
+        data = json.loads((out / MANIFEST).read_text("utf-8"))
     except (OSError, ValueError):
-        return set()  # none yet, or unreadable: remove nothing rather than guess
-    if not isinstance(names, list):
-        return set()
-    return {n for n in names if isinstance(n, str) and _inside(n)}
+        return {}, "", {}  # none yet, or unreadable: remove nothing rather than guess
+    if isinstance(data, list):
+        names = {n: Entry("", "", -1, -1) for n in data if isinstance(n, str) and _inside(n)}
+        return names, "", {}
+    if not isinstance(data, dict) or not isinstance(data.get("files"), dict):
+        return {}, "", {}
+    entries = {}
+    for name, row in data["files"].items():
+        if not (isinstance(name, str) and _inside(name) and isinstance(row, list)):
+            continue
+        try:
+            key, sha, size, mtime = row[:4]
+            note = row[4] if len(row) > 4 else ""
+            entries[name] = Entry(str(key), str(sha), int(size), int(mtime), str(note))
+        except (TypeError, ValueError):
+            entries[name] = Entry("", "", -1, -1)
+    stamp, extra = data.get("stamp"), data.get("extra")
+    return (
+        entries,
+        stamp if isinstance(stamp, str) else "",
+        extra if isinstance(extra, dict) else {},
+    )
+
+
+def _read_journal(out: Path) -> list[str]:
+    try:
+        text = (out / JOURNAL).read_text("utf-8", errors="replace")
+    except OSError:
+        return []
+    return [n for n in text.splitlines() if _inside(n)]
 
 
 def _inside(rel: str) -> bool:
     """A manifest entry names a file below the folder (a tampered one must not reach out)."""
     parts = rel.split("/")
     return bool(rel) and not rel.startswith("/") and all(p not in ("", ".", "..") for p in parts)
-
-
-def _write_manifest(out: Path, names: list[str]) -> None:
-    data = (json.dumps(names, indent=0, ensure_ascii=False) + "\n").encode("utf-8")
-    path = out / MANIFEST
-    try:
-        if not (path.is_file() and path.read_bytes() == data):
-            _atomic_write(path, data)
-    except OSError as exc:
-        raise _error(path, exc) from None
 
 
 def _sweep(out: Path) -> list[str]:

@@ -11,21 +11,23 @@ from jinja2 import Environment
 
 from ..config import Config
 from ..delivery.message import build_message, encode_body, message_id, preview_key
-from ..errors import RenderError
+from ..errors import OutputError, RenderError
 from ..grouping import issue_of
 from ..l10n import L10n
 from ..models import Article, Issue, Problem
-from ..output import write_files
+from ..output import OutputFolder
 from ..render import paths
 from ..render.archive import render_archive
 from ..render.article_pages import render_article_pages
 from ..render.email import PLACEHOLDERS, UNSUBSCRIBE_PLACEHOLDER, render_email
 from ..render.environment import make_environment
 from ..render.feed import render_feeds
+from ..render.keys import Digester
 from ..vet import article_problem
 from ..weeks import IsoWeek, send_time
-from . import IngestSummary, Progress, ingest
+from . import IngestSummary, Progress, ingest, open_store
 from .edition import Edition, issues_of, load_edition
+from .outputs import Writer, folders, global_key, stamp
 
 
 @dataclass
@@ -39,11 +41,13 @@ class BuildSummary:
     budgets: dict[str, str] = field(default_factory=dict)  # week -> how much its email shrank
     missing_week: str | None = None  # --week named a week without articles
     problems: list[Problem] = field(default_factory=list)  # articles repaired or left out
-    stopped: bool = False  # --strict and a problem: nothing was written
+    stopped: bool = False  # --strict and a problem: nothing (more) was written
     from_store_only: bool = False  # no source was read: rendered from what the store holds
+    up_to_date: bool = False  # nothing changed since the last build: nothing was rendered
     articles: int = 0  # articles published (after drops, exclusions and vetting)
     written: list[str] = field(default_factory=list)
-    unchanged: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)  # rendered again, the same bytes
+    skipped: int = 0  # outputs not rendered: the data they show did not change
     removed: list[str] = field(default_factory=list)
     swept: list[str] = field(default_factory=list)
 
@@ -57,11 +61,14 @@ def build(
     strict: bool = False,
     preview: Path | None = None,
 ) -> BuildSummary:
-    """Ingest the configured sources, then render every week (or one), the feeds and the archive.
+    """Ingest the configured sources, then bring every week's outputs (or one week's), the
+    feeds and the archive up to date.
 
-    Everything is rendered in memory first, so a template or MJML error writes nothing. An
-    article that cannot be rendered is left out with a problem, not the week; under `strict`
-    any problem stops the build before the output folder is touched.
+    Only stale outputs are rendered (pipeline/outputs.py), one at a time, each written as
+    soon as it is rendered. An article that cannot be rendered is left out with a problem,
+    not the week. Under `strict`, a problem found before rendering stops the build before
+    the output folder is touched; one found while rendering (an article that cannot be
+    rendered) stops it there, and the files written so far are complete and current.
     """
     summary = BuildSummary(
         ingest(cfg, None, progress, strict=strict), out or cfg.out, preview or cfg.preview
@@ -70,44 +77,80 @@ def build(
         summary.stopped = True
         return summary
     summary.from_store_only = summary.ingest.files_read == 0
+    digester = Digester()
+    base = global_key(cfg, digester)
+    with open_store(cfg) as store:
+        now = stamp(cfg, base, store)
+    public, previews = folders(summary.out, summary.preview, now)
+    if week is None and _up_to_date(summary, public, previews, now):
+        return summary
     edition = load_edition(cfg)
     summary.problems = edition.problems
     summary.articles = len(edition.articles)
     env = make_environment(cfg.templates)
     l10n = L10n(cfg.site.locale)
-    site = Site(cfg, env, l10n, week, edition)
-    rendered, issues, left_out = site.render_skipping_bad_articles(
-        edition.articles, summary.budgets
-    )
-    summary.problems.extend(left_out)
+    site = Site(cfg, env, l10n, edition)
     if strict and summary.problems:
         summary.stopped = True
         return summary
-    selected = site.selected(issues)
+    writer = Writer(cfg, env, l10n, base, public, previews, digester)
+    issues, left_out = site.write_skipping_bad_articles(writer, week, strict)
+    summary.problems.extend(left_out)
+    if strict and left_out:
+        summary.stopped = True
+    else:
+        public.extra = {
+            "articles": summary.articles,
+            "weeks": [str(i.week) for i in issues],
+            "problems": [[p.path, p.line, p.message, p.hint] for p in summary.problems],
+            "budgets": writer.budgets,
+        }
+    selected = [i for i in issues if week is None or i.week == week]
     if week is not None and not selected:
         summary.missing_week = str(week)
     summary.weeks = [str(i.week) for i in selected]
-    # Files of the weeks not rendered this time (--week) are still current: keep them.
-    rendered_weeks = {i.week for i in selected}
-    others = [i.week for i in issues if i.week not in rendered_weeks]
-    public = {k: v for k, v in rendered.items() if not k.startswith(PREVIEW_PREFIX)}
-    previews = {
-        k.removeprefix(PREVIEW_PREFIX): v
-        for k, v in rendered.items()
-        if k.startswith(PREVIEW_PREFIX)
-    }
-    written = write_files(summary.out, public, [paths.week_page(w) for w in others])
-    shown = write_files(summary.preview, previews, [n for w in others for n in preview_files(w)])
-    summary.written = written.written + [f"preview: {n}" for n in shown.written]
-    summary.unchanged = written.unchanged + shown.unchanged
-    summary.removed = written.removed + shown.removed
-    summary.swept = written.swept + shown.swept
+    summary.budgets = {w: b for w, b in writer.budgets.items() if w in summary.weeks}
+    _finish(summary, public, previews, stamped=week is None and not summary.stopped)
     return summary
 
 
-def preview_files(week: IsoWeek) -> list[str]:
-    """The email preview files of one week, below the preview folder."""
-    return [paths.email_file(week, suffix) for suffix in ("mjml", "html", "txt", "eml")]
+def _up_to_date(
+    summary: BuildSummary, public: OutputFolder, previews: OutputFolder, now: str
+) -> bool:
+    """Nothing changed since the last build and every output is as written: say so, with
+    the last build's figures, and render nothing."""
+    extra = public.extra
+    if public.interrupted or previews.interrupted:
+        return False  # a killed build left work to finish (and temporaries to sweep)
+    if not (public.stamp == previews.stamp == now and extra and public.intact()):
+        return False
+    if not previews.intact():
+        return False
+    summary.up_to_date = True
+    summary.articles = int(extra.get("articles", 0))
+    summary.weeks = [str(w) for w in extra.get("weeks", [])]
+    summary.problems = [Problem(*row) for row in extra.get("problems", [])]
+    summary.skipped = len(public.entries) + len(previews.entries)
+    budgets = extra.get("budgets", {})
+    summary.budgets = (
+        {str(w): str(b) for w, b in budgets.items()} if isinstance(budgets, dict) else {}
+    )
+    return True
+
+
+def _finish(
+    summary: BuildSummary, public: OutputFolder, previews: OutputFolder, *, stamped: bool
+) -> None:
+    """Tidy both folders and save their manifests (stamped only after a whole build)."""
+    if not stamped:
+        public.stamp_off()
+        previews.stamp_off()
+    written, shown = public.finish(), previews.finish()
+    summary.written = written.written + [f"preview: {n}" for n in shown.written]
+    summary.unchanged = written.unchanged + shown.unchanged
+    summary.skipped = len(written.skipped) + len(shown.skipped)
+    summary.removed = written.removed + shown.removed
+    summary.swept = written.swept + shown.swept
 
 
 # Keys of the rendered files that belong in the preview folder, not in public/.
@@ -116,51 +159,56 @@ PREVIEW_PREFIX = "preview:"
 
 @dataclass
 class Site:
-    """Renders the whole output in memory: every selected week's email, the archive, the feeds."""
+    """Renders the output; finds the articles that cannot be rendered."""
 
     cfg: Config
     env: Environment
     l10n: L10n
-    week: IsoWeek | None
     edition: Edition
 
-    def selected(self, issues: Sequence[Issue]) -> list[Issue]:
-        return [i for i in issues if self.week is None or i.week == self.week]
-
-    def render(self, issues: Sequence[Issue], budgets: dict[str, str]) -> dict[str, bytes]:
+    def render(self, issues: Sequence[Issue]) -> dict[str, bytes]:
+        """Everything for `issues`, in memory (to find what fails)."""
         cfg, env, l10n = self.cfg, self.env, self.l10n
         files: dict[str, bytes] = {}
-        selected = self.selected(issues)
-        for issue in selected:
-            files.update(render_week_email(issue, cfg, env, l10n, budgets))
-        pages = render_archive(issues, cfg, env, l10n)
-        keep = {paths.week_page(i.week) for i in selected}
-        files.update({k: v for k, v in pages.items() if k in keep or not k.startswith("weeks/")})
+        for issue in issues:
+            files.update(render_week_email(issue, cfg, env, l10n, {}))
+        files.update(render_archive(issues, cfg, env, l10n))
         files.update(render_article_pages(issues, cfg, env, l10n))
         files.update(render_feeds(issues, cfg, env, l10n))
         return files
 
-    def render_skipping_bad_articles(
-        self, articles: Sequence[Article], budgets: dict[str, str]
-    ) -> tuple[dict[str, bytes], list[Issue], list[Problem]]:
-        """Render everything; if that fails, find the articles that make it fail, leave them
-        out with a problem each, and render again. A failure no single article explains (a
-        broken template) is raised as it is."""
+    def write_skipping_bad_articles(
+        self, writer: Writer, week: IsoWeek | None, strict: bool
+    ) -> tuple[list[Issue], list[Problem]]:
+        """Write every stale output; if rendering fails, find the articles that make it fail,
+        leave them out with a problem each, and start over without them (under `strict`,
+        stop there). A failure no single article explains (a broken template) is raised."""
+        articles = self.edition.articles
         issues = issues_of(self.edition, self.cfg, articles)
         try:
-            return self.render(issues, budgets), issues, []
+            writer.write(issues, week)
+            return issues, []
+        except OutputError:
+            raise  # the folder, not the articles
         except Exception as exc:
             failure = exc
         culprits = self._culprits(issues)
         if not culprits or len(culprits) == sum(len(i.articles) for i in issues):
             raise _as_render_error(failure) from None
         problems = [_left_out(article, reason) for article, reason in culprits]
+        if strict:
+            return issues, problems
         bad = {article.id for article, _ in culprits}
         issues = issues_of(self.edition, self.cfg, (a for a in articles if a.id not in bad))
+        writer.public.restart()
+        writer.previews.restart()
         try:
-            return self.render(issues, budgets), issues, problems
+            writer.write(issues, week)
+        except OutputError:
+            raise
         except Exception as exc:
             raise _as_render_error(exc) from None
+        return issues, problems
 
     def _culprits(self, issues: Sequence[Issue]) -> list[tuple[Article, str]]:
         """Each article that fails to render on its own, with the reason; checked week by
@@ -178,7 +226,7 @@ class Site:
 
     def _fails(self, issues: list[Issue]) -> str | None:
         try:
-            Site(self.cfg, self.env, self.l10n, None, self.edition).render(issues, {})
+            self.render(issues)
         except Exception as exc:
             return _reason(exc)
         return None

@@ -8,7 +8,7 @@ fonts or images, so opening the archive leaks nothing to third parties.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import partial
 from itertools import groupby
@@ -34,7 +34,7 @@ class WeekLink:
     week: IsoWeek
     label: str
     range: str
-    count: int
+    count: int | None  # None where the page does not show it (an article's page)
     href: str
 
 
@@ -44,9 +44,19 @@ class TopicLink:
 
     key: str
     label: str
-    count: int
+    count: int | None  # None in the footer, which shows no counts
     href: str
     feed: str
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    """A page to render: its template and the data it shows. The data is what the page's
+    key is made of (render/keys.py); what every page shows from the configuration alone
+    (site, Impressum, service links) is added when it is rendered."""
+
+    template: str
+    data: dict[str, Any]
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,24 +108,31 @@ class _Archive:
             for section in issue.sections:
                 counts[section.topic] = counts.get(section.topic, 0) + len(section.articles)
         self.topics = [(key, counts[key]) for key in cfg.rules.order if counts.get(key)]
+        self._week_labels: dict[IsoWeek, tuple[str, str]] = {}
 
     def render(self) -> dict[str, bytes]:
-        files = self.index()
+        return {name: self.render_page(name, page) for name, page in self.pages()}
+
+    def pages(self) -> Iterator[tuple[str, Page]]:
+        """Every page: the weeks, then the topics, then the index pages (they link to all)."""
+        yield from self.week_pages()
+        for key, _count in self.topics:
+            yield from self.topic(key).items()
+        yield from self.index().items()
+
+    def week_pages(self) -> Iterator[tuple[str, Page]]:
         for i, issue in enumerate(self.issues):
             before = self.issues[i - 1] if i > 0 else None
             after = self.issues[i + 1] if i + 1 < len(self.issues) else None
-            files[paths.week_page(issue.week)] = self.week(issue, before, after)
-        for key, _count in self.topics:
-            files.update(self.topic(key))
-        return files
+            yield paths.week_page(issue.week), self.week(issue, before, after)
 
-    def index(self) -> dict[str, bytes]:
+    def index(self) -> dict[str, Page]:
         """The index pages: `page_size` weeks each, newest first; page 1 is index.html."""
         newest_first = list(reversed(self.issues))
         pages = pagination.split(newest_first, self.cfg.page_size) or [[]]
         spans = [[issue.week for issue in issues] for issues in pages]
         total = sum(issue.count for issue in self.issues)
-        files: dict[str, bytes] = {}
+        files: dict[str, Page] = {}
         for number, issues in enumerate(pages, start=1):
             page = paths.index_page(number)
             links = [self.week_link(page, issue) for issue in issues]
@@ -123,31 +140,35 @@ class _Archive:
                 (year, list(group))
                 for year, group in groupby(links, key=lambda link: link.week.year)
             ]
-            files[page] = self.page(
+            files[page] = Page(
                 "web/index.html.j2",
-                page,
-                years=years,
-                latest=self.week_link(page, newest_first[0]) if newest_first else None,
-                total=total,
-                pager=pagination.pager(spans, number, paths.index_page),
+                dict(
+                    years=years,
+                    latest=self.week_link(page, newest_first[0]) if newest_first else None,
+                    total=total,
+                    pager=pagination.pager(spans, number, paths.index_page),
+                    topics=self.topic_links(page, counted=True),
+                ),
             )
         return files
 
-    def week(self, issue: Issue, before: Issue | None, after: Issue | None) -> bytes:
+    def week(self, issue: Issue, before: Issue | None, after: Issue | None) -> Page:
         page = paths.week_page(issue.week)
-        return self.page(
+        return Page(
             "web/week.html.j2",
-            page,
-            issue=issue,
-            this=self.week_link(page, issue),
-            previous=self.week_link(page, before) if before else None,
-            next=self.week_link(page, after) if after else None,
-            topic_hrefs={
-                key: paths.relative(page, paths.topic_page(key)) for key, _ in self.topics
-            },
+            dict(
+                **self.nav(page),
+                issue=issue,
+                this=self.week_link(page, issue),
+                previous=self.week_link(page, before, counted=False) if before else None,
+                next=self.week_link(page, after, counted=False) if after else None,
+                topic_hrefs={
+                    key: paths.relative(page, paths.topic_page(key)) for key, _ in self.topics
+                },
+            ),
         )
 
-    def topic(self, key: str) -> dict[str, bytes]:
+    def topic(self, key: str) -> dict[str, Page]:
         """A topic's pages, newest week first; page 1 is topics/<key>.html.
 
         Each page holds whole weeks (pagination.pack): at most `page_size` articles, except
@@ -161,52 +182,76 @@ class _Archive:
         pages = pagination.pack(weeks, self.cfg.page_size, lambda week: len(week[1]))
         spans = [[issue.week for issue, _ in chunk] for chunk in pages]
         path = partial(paths.topic_page_n, key)
-        files: dict[str, bytes] = {}
+        files: dict[str, Page] = {}
         for number, chunk in enumerate(pages, start=1):
             page = path(number)
             groups = [
-                WeekGroup(self.week_link(page, issue, anchor=key), articles)
+                WeekGroup(self.week_link(page, issue, anchor=key, counted=False), articles)
                 for issue, articles in chunk
             ]
-            current = next(link for link in self.topic_links(page) if link.key == key)
-            files[page] = self.page(
+            current = next(link for link in self.topic_links(page, counted=True) if link.key == key)
+            files[page] = Page(
                 "web/topic.html.j2",
-                page,
-                topic=current,
-                groups=groups,
-                current_topic=key,
-                pager=pagination.pager(spans, number, path),
+                dict(
+                    **self.nav(page),
+                    topic=current,
+                    groups=groups,
+                    current_topic=key,
+                    pager=pagination.pager(spans, number, path),
+                ),
             )
         return files
 
-    def week_link(self, page: str, issue: Issue, anchor: str = "") -> WeekLink:
+    def week_link(
+        self, page: str, issue: Issue, anchor: str = "", *, counted: bool = True
+    ) -> WeekLink:
         href = paths.relative(page, paths.week_page(issue.week))
+        label, span = self._labels(issue.week)
         return WeekLink(
             week=issue.week,
-            label=self.l10n.week_label(issue.week),
-            range=self.l10n.week_range(issue.week),
-            count=issue.count,
+            label=label,
+            range=span,
+            count=issue.count if counted else None,
             href=f"{href}#{anchor}" if anchor else href,
         )
 
-    def topic_links(self, page: str) -> list[TopicLink]:
+    def _labels(self, week: IsoWeek) -> tuple[str, str]:
+        found = self._week_labels.get(week)
+        if found is None:
+            found = self._week_labels[week] = (
+                self.l10n.week_label(week),
+                self.l10n.week_range(week),
+            )
+        return found
+
+    def topic_links(self, page: str, *, counted: bool = False) -> list[TopicLink]:
         return [
             TopicLink(
                 key=key,
                 label=self.cfg.rules.label(key),
-                count=count,
+                count=count if counted else None,
                 href=paths.relative(page, paths.topic_page(key)),
                 feed=paths.relative(page, paths.topic_feed(key)),
             )
             for key, count in self.topics
         ]
 
+    def nav(self, page: str) -> dict[str, Any]:
+        """What the footer of `page` shows besides the configuration: the topics' links."""
+        return {"topics": self.topic_links(page)}
+
     def page(self, template: str, page: str, **context: Any) -> bytes:
+        return self.render_page(page, Page(template, {**self.nav(page), **context}))
+
+    def render_page(self, page: str, spec: Page) -> bytes:
+        """Render one page: its data, plus what every page shows from the configuration."""
+        context = dict(spec.data)
         context.setdefault("current_topic", None)
+        context.setdefault("topics", self.topic_links(page))
         link: Callable[[str], str] = partial(paths.relative, page)
         html = render_template(
             self.env,
-            template,
+            spec.template,
             page=page,
             site=self.cfg.site,
             impressum=self.cfg.impressum,
@@ -215,7 +260,6 @@ class _Archive:
             t=self.strings,
             home=link(paths.INDEX),
             feed=link(paths.FEED),
-            topics=self.topic_links(page),
             service=service_links(self.cfg),
             link=link,
             href=lambda article: items.target(article, link),

@@ -9,7 +9,7 @@ the issue it appeared in.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 import jinja2
 
@@ -17,7 +17,7 @@ from ..config import Config
 from ..l10n import L10n
 from ..models import Issue
 from . import items, paths
-from .archive import _Archive
+from .archive import Page, _Archive
 
 TEMPLATE = "web/article.html.j2"
 
@@ -27,27 +27,37 @@ def render_article_pages(
 ) -> dict[str, bytes]:
     """Return {'articles/<id>.html': page} for every article of every issue."""
     archive = _Archive(issues, cfg, env, l10n)
+    return {name: archive.render_page(name, page) for name, page in article_pages(archive)}
+
+
+def article_pages(archive: _Archive) -> Iterator[tuple[str, Page]]:
+    """Every article's page, to render with `archive.render_page`."""
     topics = {key for key, _count in archive.topics}
-    files: dict[str, bytes] = {}
-    for issue in issues:
+    for issue in archive.issues:
         for section in issue.sections:
             for article in section.articles:
                 page = paths.article_page(article.id)
-                files[page] = archive.page(
-                    TEMPLATE,
+                yield (
                     page,
-                    article=article,
-                    week=archive.week_link(page, issue, anchor=f"a-{article.id}"),
-                    topic_label=section.label,
-                    topic_href=(
-                        paths.relative(page, paths.topic_page(section.topic))
-                        if section.topic in topics
-                        else None
+                    Page(
+                        TEMPLATE,
+                        dict(
+                            **archive.nav(page),
+                            article=article,
+                            week=archive.week_link(
+                                page, issue, anchor=f"a-{article.id}", counted=False
+                            ),
+                            topic_label=section.label,
+                            topic_href=(
+                                paths.relative(page, paths.topic_page(section.topic))
+                                if section.topic in topics
+                                else None
+                            ),
+                            web_link=items.web_link,
+                            body_html=items.body_html,
+                            lead_in_text=items.lead_in_text,
+                            original_url=items.original_url,
+                            current_topic=section.topic,
+                        ),
                     ),
-                    web_link=items.web_link,
-                    body_html=items.body_html,
-                    lead_in_text=items.lead_in_text,
-                    original_url=items.original_url,
-                    current_topic=section.topic,
                 )
-    return files

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import posixpath
+from functools import lru_cache
 
 from ..weeks import IsoWeek
 
@@ -44,7 +45,13 @@ def email_file(week: IsoWeek, suffix: str) -> str:
 
 def relative(from_file: str, to_file: str) -> str:
     """Link from one output file to another, so public/ works from disk and any base path."""
-    return posixpath.relpath(to_file, posixpath.dirname(from_file) or ".")
+    return _relative(posixpath.dirname(from_file) or ".", to_file)
+
+
+@lru_cache(maxsize=4096)
+def _relative(folder: str, to_file: str) -> str:
+    # Cached by folder: the 50,000 article pages of one folder link to the same few pages.
+    return posixpath.relpath(to_file, folder)
 
 
 def absolute(base_url: str, path: str) -> str:

@@ -92,9 +92,8 @@ class StoreBase:
                 version = int(self._db.execute("PRAGMA user_version").fetchone()[0])
                 self._db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
                 if version < len(MIGRATIONS):
-                    for statement in MIGRATIONS[version].split(";"):
-                        if statement.strip():
-                            self._db.execute(statement)
+                    for statement in statements(MIGRATIONS[version]):
+                        self._db.execute(statement)
                     self._db.execute(f"PRAGMA user_version = {version + 1}")
 
     def _up_to_date(self) -> bool:
@@ -133,6 +132,11 @@ class StoreBase:
             with suppress(StoreError):
                 self._db.execute("ROLLBACK")
 
+    def generation(self) -> tuple[str, int]:
+        """The store's id and how many writes to articles and their sources it has seen."""
+        store_id = self.get_meta("store_id") or ""
+        return store_id, int(self.get_meta("generation") or 0)
+
     def get_meta(self, key: str) -> str | None:
         row = self._db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
         return None if row is None else str(row[0])
@@ -143,3 +147,19 @@ class StoreBase:
             "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
             (key, value),
         )
+
+
+def statements(script: str) -> list[str]:
+    """Cut an SQL script into its statements; a semicolon inside a trigger's BEGIN ... END
+    does not end the statement (sqlite3.complete_statement decides)."""
+    found: list[str] = []
+    pending = ""
+    for piece in script.split(";"):
+        pending += piece + ";"
+        if sqlite3.complete_statement(pending):
+            if pending.strip(" \n\t;"):
+                found.append(pending.strip())
+            pending = ""
+    if pending.strip(" \n\t;"):
+        found.append(pending.strip())
+    return found

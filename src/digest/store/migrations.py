@@ -1,7 +1,8 @@
 """The store's schema as numbered migrations, applied in order on open (PRAGMA user_version).
 
 Never edit a migration that has shipped: append a new one. Statements are separated by
-semicolons, so none may appear inside a statement or a comment of the SQL.
+semicolons (store.base.statements; those inside a trigger's BEGIN ... END are part of it), so
+no comment in the SQL may hold one.
 """
 
 from __future__ import annotations
@@ -157,5 +158,25 @@ MIGRATIONS: tuple[str, ...] = (
     DROP INDEX articles_hidden;
     CREATE INDEX articles_hidden ON articles (id)
         WHERE dropped_at IS NOT NULL OR replaced_by IS NOT NULL OR gone_at IS NOT NULL;
+    """,
+    # 6: a build that finds nothing changed does nothing. Every write to the articles or to
+    # where they were seen counts up meta.generation (triggers, so a change made by hand in
+    # the sqlite3 shell counts too); meta.store_id tells this store from a copy's ancestor
+    # or another store with the same count.
+    """
+    INSERT OR IGNORE INTO meta (key, value) VALUES ('generation', '0');
+    INSERT OR IGNORE INTO meta (key, value) VALUES ('store_id', lower(hex(randomblob(16))));
+    CREATE TRIGGER articles_insert_counts AFTER INSERT ON articles BEGIN
+        UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'generation'; END;
+    CREATE TRIGGER articles_update_counts AFTER UPDATE ON articles BEGIN
+        UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'generation'; END;
+    CREATE TRIGGER articles_delete_counts AFTER DELETE ON articles BEGIN
+        UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'generation'; END;
+    CREATE TRIGGER sources_insert_counts AFTER INSERT ON sources BEGIN
+        UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'generation'; END;
+    CREATE TRIGGER sources_update_counts AFTER UPDATE ON sources BEGIN
+        UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'generation'; END;
+    CREATE TRIGGER sources_delete_counts AFTER DELETE ON sources BEGIN
+        UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'generation'; END
     """,
 )

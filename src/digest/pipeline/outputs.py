@@ -1,0 +1,149 @@
+"""Every output of a build with its key, rendered and written only when it is stale.
+
+An output is stale when the data it shows changed (its key, render/keys.py) or its file is not
+as digest wrote it (output.OutputFolder). Outputs are rendered one at a time and written at
+once, in an order that never lets a page link to one not yet written: the week emails (the
+preview folder), the week pages, the article pages, the topic pages, the feeds, the index.
+
+Before any of that, `stamp` sums up everything the whole output depends on: the global key
+(digest's code, the templates, the configuration), the store's write count, and the editorial
+files. When it equals the stamp of the last build and every file is as written, the build has
+nothing to do and does not even load the articles (build.py).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from jinja2 import Environment
+
+from .. import __version__
+from ..config import Config
+from ..l10n import L10n
+from ..models import Issue
+from ..output import OutputFolder
+from ..render import paths
+from ..render.archive import Page, _Archive
+from ..render.article_pages import article_pages
+from ..render.feed import render_feeds
+from ..render.keys import Digester
+from ..store import Store
+from ..weeks import IsoWeek
+from .unchanged import code_hash
+
+# Keys of rendered email files that belong in the preview folder.
+EMAIL_SUFFIXES = ("mjml", "html", "txt", "eml")
+
+
+def global_key(cfg: Config, digester: Digester) -> str:
+    """What every output depends on besides its data: the code, templates and config."""
+    templates = hashlib.sha256()
+    if cfg.templates.is_dir():
+        for path in sorted(p for p in cfg.templates.rglob("*") if p.is_file()):
+            templates.update(path.relative_to(cfg.templates).as_posix().encode() + b"\0")
+            templates.update(path.read_bytes())
+    return digester.stable(
+        __version__, code_hash(), templates.hexdigest(), cfg, cfg.ingest.plausible_years()
+    )
+
+
+def stamp(cfg: Config, base: str, store: Store) -> str:
+    """The whole output's stamp: the global key, the store's writes, the editorial files."""
+    store_id, generation = store.generation()
+    editorials = hashlib.sha256()
+    folder = cfg.editorial.folder
+    if folder.is_dir():
+        for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+            editorials.update(path.relative_to(folder).as_posix().encode() + b"\0")
+            editorials.update(path.read_bytes())
+    text = f"{base}|{store_id}|{generation}|{editorials.hexdigest()}"
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def preview_files(week: IsoWeek) -> list[str]:
+    """The email preview files of one week, below the preview folder."""
+    return [paths.email_file(week, suffix) for suffix in EMAIL_SUFFIXES]
+
+
+@dataclass
+class Writer:
+    """Renders and writes the stale outputs of one build."""
+
+    cfg: Config
+    env: Environment
+    l10n: L10n
+    base: str  # the global key
+    public: OutputFolder
+    previews: OutputFolder
+    digester: Digester = field(default_factory=Digester)
+    budgets: dict[str, str] = field(default_factory=dict)
+
+    def write(self, issues: Sequence[Issue], week: IsoWeek | None) -> None:
+        """Bring every output of `issues` up to date; with `week`, that week's email and
+        page only, besides what spans all weeks (the other weeks' files are kept)."""
+        from .build import PREVIEW_PREFIX, render_week_email  # build imports this module
+
+        archive = _Archive(issues, self.cfg, self.env, self.l10n)
+        for issue in archive.issues:
+            names = preview_files(issue.week)
+            if week is not None and issue.week != week:
+                for name in names:
+                    self.previews.keep(name)
+                continue
+            key = self.digester.key(self.base, "email", issue)
+            if all(self.previews.fresh(name, key) for name in names):
+                self.budgets[str(issue.week)] = self.previews.note(names[1]) or "full"
+                continue
+            rendered = render_week_email(issue, self.cfg, self.env, self.l10n, self.budgets)
+            note = self.budgets[str(issue.week)]
+            for name in names:
+                self.previews.write(name, rendered[PREVIEW_PREFIX + name], key, note)
+        for name, page in archive.week_pages():
+            if week is not None and name != paths.week_page(week):
+                self.public.keep(name)
+            else:
+                self._page(archive, name, page)
+        for name, page in article_pages(archive):
+            self._page(archive, name, page)
+        for topic, _count in archive.topics:
+            for name, page in archive.topic(topic).items():
+                self._page(archive, name, page)
+        self._feeds(archive.issues)
+        for name, page in archive.index().items():
+            self._page(archive, name, page)
+
+    def _page(self, archive: _Archive, name: str, page: Page) -> None:
+        key = self.digester.key(self.base, name, page.template, page.data)
+        if not self.public.fresh(name, key):
+            self.public.write(name, archive.render_page(name, page), key)
+
+    def _feeds(self, issues: Sequence[Issue]) -> None:
+        names = [paths.FEED, *(paths.topic_feed(t) for t in self.cfg.rules.order)]
+        key = self.digester.key(self.base, "feeds", fed_issues(issues, self.cfg))
+        if all(self.public.fresh(name, key) for name in names):
+            return
+        feeds = render_feeds(issues, self.cfg, self.env, self.l10n)
+        for name in names:
+            self.public.write(name, feeds[name], key)
+
+
+def folders(out: Path, preview: Path, new_stamp: str) -> tuple[OutputFolder, OutputFolder]:
+    """The public and the preview folder of a build that will leave `new_stamp`."""
+    return OutputFolder(out, new_stamp), OutputFolder(preview, new_stamp)
+
+
+def fed_issues(issues: Sequence[Issue], cfg: Config) -> list[Issue]:
+    """The newest issues, as many as the feeds can show: the [feeds] weeks of the issue
+    feed, and enough weeks to fill every topic feed with its topic_items articles."""
+    newest_first = sorted(issues, key=lambda issue: issue.week, reverse=True)
+    counts = dict.fromkeys(cfg.rules.order, 0)
+    for taken, issue in enumerate(newest_first):
+        if taken >= cfg.feeds.weeks and all(n >= cfg.feeds.topic_items for n in counts.values()):
+            return newest_first[:taken]
+        for section in issue.sections:
+            if section.topic in counts:
+                counts[section.topic] += len(section.articles)
+    return newest_first
