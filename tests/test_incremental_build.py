@@ -277,3 +277,16 @@ def _id_of(cfg: Config, title: str) -> str:
 def _editorial(cfg: Config, week: str, text: str) -> None:
     cfg.editorial.folder.mkdir(parents=True, exist_ok=True)
     (cfg.editorial.folder / f"{week}.md").write_text(f"---\nsubject: Vorab\n---\n{text}\n", "utf-8")
+
+
+def test_the_command_line_says_what_an_up_to_date_build_did(
+    site: Config, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from digest.cli import main
+
+    assert main(["--config", str(site.path), "build"]) == 0
+    capsys.readouterr()
+    assert main(["--config", str(site.path), "build"]) == 0
+    out = capsys.readouterr().out
+    assert "No source file changed since the last run (3 files)" in out
+    assert "Up to date: nothing changed since the last build (2 weeks, 4 articles" in out

@@ -208,11 +208,17 @@ def _report_ingest(
         print(f"back {back}: a source file holds it again")
     fetched = summary.feeds_fetched + summary.feeds_unchanged
     if building and summary.files_read == 0 and fetched == 0:
-        why = "unchanged since the last run" if summary.files_unchanged else "found"
-        print(
-            f"Read no source files ({files} {why}): rendering from the {summary.total} "
-            f"article{'s' if summary.total != 1 else ''} already in the store."
-        )
+        articles = f"{summary.total} article{'s' if summary.total != 1 else ''}"
+        if summary.files_unchanged and not summary.files_failed:
+            print(
+                f"No source file changed since the last run ({files} files); "
+                f"the store holds {articles}."
+            )
+        else:
+            print(
+                f"Read no source files ({files} found): rendering from the {articles} "
+                "already in the store."
+            )
         return EXIT_PROBLEMS if strict and summary.problems else 0
     feeds = summary.feeds_fetched + summary.feeds_unchanged + summary.feeds_failed
     from_feeds = ""
