@@ -290,3 +290,27 @@ def test_the_command_line_says_what_an_up_to_date_build_did(
     out = capsys.readouterr().out
     assert "No source file changed since the last run (3 files)" in out
     assert "Up to date: nothing changed since the last build (2 weeks, 4 articles" in out
+
+
+def test_the_global_key_is_the_same_in_every_process(site: Config) -> None:
+    """Sets in the config must not make the key depend on the process's hash seed, or no
+    build would ever be up to date."""
+    import subprocess
+    import sys
+
+    script = (
+        "import sys; from pathlib import Path; from digest.config import load_config; "
+        "from digest.pipeline.outputs import global_key; from digest.render.keys import Digester; "
+        "print(global_key(load_config(Path(sys.argv[1])), Digester()))"
+    )
+    keys = {
+        subprocess.run(
+            [sys.executable, "-c", script, str(site.path)],
+            env={**os.environ, "PYTHONHASHSEED": seed},
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+        for seed in ("1", "2", "3")
+    }
+    assert len(keys) == 1 and len(keys.pop()) == 64

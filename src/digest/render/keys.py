@@ -35,15 +35,14 @@ from types import BuiltinFunctionType, FunctionType, MethodType
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from ..models import Article, Issue, Section
+from ..models import Article, Issue
 
 
 class Digester:
-    """Digests of values; the stable walk remembers those of articles, sections, issues."""
+    """Digests of values; remembers those of articles and issues (`shown`)."""
 
     def __init__(self) -> None:
-        self._memo: dict[int, tuple[object, bytes]] = {}  # the stable walk's
-        self._shown: dict[int, tuple[object, bytes]] = {}  # Digester.shown's
+        self._shown: dict[int, tuple[object, bytes]] = {}  # by id, the object kept alive
 
     def key(self, *parts: object) -> str:
         """The hex digest of `parts` (page data: see the module doc)."""
@@ -77,14 +76,7 @@ class Digester:
         return digest.hexdigest()
 
     def digest(self, value: object) -> bytes:
-        """A 32-byte digest of `value` by its content."""
-        if isinstance(value, (Article, Section, Issue)):
-            found = self._memo.get(id(value))
-            if found is not None and found[0] is value:
-                return found[1]
-            digest = hashlib.sha256(b"".join(self._parts(value))).digest()
-            self._memo[id(value)] = (value, digest)  # the value kept alive: ids stay unique
-            return digest
+        """A 32-byte digest of `value` by its content (the stable walk)."""
         return hashlib.sha256(b"".join(self._parts(value))).digest()
 
     def _parts(self, value: object) -> Iterable[bytes]:
@@ -104,9 +96,6 @@ class Digester:
             out.append(value)
         elif isinstance(value, (datetime, date, time)):
             out.append(f"{type(value).__name__}:{value.isoformat()}:{_zone(value)};".encode())
-        elif isinstance(value, (Article, Section, Issue)) and out:
-            out.append(b"#")
-            out.append(self.digest(value))
         elif dataclasses.is_dataclass(value) and not isinstance(value, type):
             out.append(f"{type(value).__qualname__}(".encode())
             for field in dataclasses.fields(value):
