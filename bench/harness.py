@@ -81,7 +81,7 @@ def make_config(work: Path) -> Path:
     text = text.replace('folder = "editorial"', f'folder = "{work / "editorial"}"')
     text = text.replace('path = "samples/corpus"', f'path = "{work / "in"}"')
     start = text.index('[[sources]]\ntype = "feed"\npath = "samples/feeds')
-    text = text[: start] + text[text.index("# A feed over HTTP") :]
+    text = text[:start] + text[text.index("# A feed over HTTP") :]
     path = work / "config.toml"
     path.write_text(text, encoding="utf-8")
     return path
@@ -150,53 +150,92 @@ def main() -> int:
         ingest = step("ingest", config, str(folder))
         rate = corpus.articles / ingest.wall
         rows.append(
-            Row("ingest, fresh store", f"{rate:,.0f} articles/s ({ingest.wall:.1f} s)",
-                f">= {INGEST_TARGET:,.0f}/s", rate >= INGEST_TARGET)
+            Row(
+                "ingest, fresh store",
+                f"{rate:,.0f} articles/s ({ingest.wall:.1f} s)",
+                f">= {INGEST_TARGET:,.0f}/s",
+                rate >= INGEST_TARGET,
+            )
         )
         full = step("build", config)
-        rows.append(Row("full build", f"{full.wall:.1f} s, {full.out['written']:.0f} files",
-                        "-", None))
+        rows.append(
+            Row("full build", f"{full.wall:.1f} s, {full.out['written']:.0f} files", "-", None)
+        )
         noop = step("build", config)
-        rows.append(Row("no-op build", f"{noop.wall:.2f} s, {noop.out['written']:.0f} files",
-                        f"< {NOOP_TARGET:g} s, 0 files",
-                        noop.wall < NOOP_TARGET and noop.out["written"] == 0))
+        rows.append(
+            Row(
+                "no-op build",
+                f"{noop.wall:.2f} s, {noop.out['written']:.0f} files",
+                f"< {NOOP_TARGET:g} s, 0 files",
+                noop.wall < NOOP_TARGET and noop.out["written"] == 0,
+            )
+        )
         # One press release in the newest week, then one sentence of it changed.
         day = corpus.last_day - timedelta(days=1)
-        for name, count in (("build after 1 new article", "zwölf"),
-                            ("build after 1 changed article", "fünfzehn")):
+        for name, count in (
+            ("build after 1 new article", "zwölf"),
+            ("build after 1 changed article", "fünfzehn"),
+        ):
             body = [
                 "Die Stadt Musterhausen hat ihr neues Serviceportal freigeschaltet.",
                 f"Bürgerinnen und Bürger können dort künftig {count} Anträge online stellen.",
             ]
             (folder / "zz-neu.txt").write_text(
-                press_release("Musterhausen schaltet Serviceportal frei", day, "Musterhausen",
-                              body),
+                press_release(
+                    "Musterhausen schaltet Serviceportal frei", day, "Musterhausen", body
+                ),
                 encoding="utf-8",
             )
             built = step("build", config)
-            rows.append(Row(name, f"{built.wall:.2f} s, {built.out['written']:.0f} files",
-                            f"< {NEW_TARGET:g} s, <= {NEW_FILES_TARGET} files",
-                            built.wall < NEW_TARGET
-                            and built.out["written"] <= NEW_FILES_TARGET))
+            rows.append(
+                Row(
+                    name,
+                    f"{built.wall:.2f} s, {built.out['written']:.0f} files",
+                    f"< {NEW_TARGET:g} s, <= {NEW_FILES_TARGET} files",
+                    built.wall < NEW_TARGET and built.out["written"] <= NEW_FILES_TARGET,
+                )
+            )
         for name, measured in (("ingest", ingest), ("full build", full), ("no-op build", noop)):
             peak = measured.out["peak_mb"]
-            rows.append(Row(f"peak RSS, {name}", f"{peak:.0f} MiB", f"< {RSS_TARGET:.0f} MiB",
-                            peak < RSS_TARGET))
+            rows.append(
+                Row(
+                    f"peak RSS, {name}",
+                    f"{peak:.0f} MiB",
+                    f"< {RSS_TARGET:.0f} MiB",
+                    peak < RSS_TARGET,
+                )
+            )
 
     from render_bench import measure
 
     cost = measure(weeks=5 if args.quick else 30, items=40)
-    rows.append(Row("email render per week / mjml2html",
-                    f"{cost.ratio:.2f}x ({cost.median * 1000:.1f} ms per 40-item week)",
-                    f"<= {RENDER_TARGET:g}x", cost.ratio <= RENDER_TARGET))
+    rows.append(
+        Row(
+            "email render per week / mjml2html",
+            f"{cost.ratio:.2f}x ({cost.median * 1000:.1f} ms per 40-item week)",
+            f"<= {RENDER_TARGET:g}x",
+            cost.ratio <= RENDER_TARGET,
+        )
+    )
     if args.send:
         ratio = send_ratio(args.quick)
-        rows.append(Row("send loop / plain smtplib loop",
-                        f"{ratio:.2f}x" if ratio is not None else "not measured",
-                        f">= {SEND_TARGET:g}x", ratio is not None and ratio >= SEND_TARGET))
+        rows.append(
+            Row(
+                "send loop / plain smtplib loop",
+                f"{ratio:.2f}x" if ratio is not None else "not measured",
+                f">= {SEND_TARGET:g}x",
+                ratio is not None and ratio >= SEND_TARGET,
+            )
+        )
     else:
-        rows.append(Row("send loop / plain smtplib loop", "not run (--no-send)",
-                        f">= {SEND_TARGET:g}x", None))
+        rows.append(
+            Row(
+                "send loop / plain smtplib loop",
+                "not run (--no-send)",
+                f">= {SEND_TARGET:g}x",
+                None,
+            )
+        )
     print_table(rows, args)
     return 0
 
@@ -208,8 +247,9 @@ def print_table(rows: list[Row], args: argparse.Namespace) -> None:
     print(f"\nN = {args.articles:,} articles over {args.weeks} weeks, seed {args.seed}")
     print(f"{'measure':<{width}}  {'value':<{value_width}}  {'target':<{target_width}}  result")
     for r in rows:
-        print(f"{r.name:<{width}}  {r.value:<{value_width}}  {r.target:<{target_width}}  "
-              f"{r.verdict}")
+        print(
+            f"{r.name:<{width}}  {r.value:<{value_width}}  {r.target:<{target_width}}  {r.verdict}"
+        )
 
 
 if __name__ == "__main__":

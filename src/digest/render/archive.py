@@ -127,29 +127,28 @@ class _Archive:
             yield paths.week_page(issue.week), self.week(issue, before, after)
 
     def index(self) -> dict[str, Page]:
-        """The index pages: `page_size` weeks each, newest first; page 1 is index.html."""
-        newest_first = list(reversed(self.issues))
-        pages = pagination.split(newest_first, self.cfg.page_size) or [[]]
-        spans = [[issue.week for issue in issues] for issues in pages]
-        total = sum(issue.count for issue in self.issues)
+        """The index pages (see pagination): the front page, index.html, shows the newest
+        weeks, the total and the latest issue; numbered pages hold `page_size` weeks each,
+        page 1 the oldest, and show only what does not change once they are full."""
+        pages = pagination.paginate(self.issues, self.cfg.page_size)
+        spans = [(chunk[0].week, chunk[-1].week) for chunk in pages if chunk]
         files: dict[str, Page] = {}
-        for number, issues in enumerate(pages, start=1):
+        for number, chunk in enumerate(pages):
             page = paths.index_page(number)
-            links = [self.week_link(page, issue) for issue in issues]
+            front = number == pagination.FRONT
+            links = [self.week_link(page, issue) for issue in reversed(chunk)]
             years = [
                 (year, list(group))
                 for year, group in groupby(links, key=lambda link: link.week.year)
             ]
-            files[page] = Page(
-                "web/index.html.j2",
-                dict(
-                    years=years,
-                    latest=self.week_link(page, newest_first[0]) if newest_first else None,
-                    total=total,
-                    pager=pagination.pager(spans, number, paths.index_page),
-                    topics=self.topic_links(page, counted=True),
-                ),
+            data: dict[str, Any] = dict(
+                years=years,
+                pager=pagination.pager(spans, number, paths.index_page),
+                topics=self.topic_links(page, counted=front),
+                latest=self.week_link(page, self.issues[-1]) if front and self.issues else None,
+                total=sum(issue.count for issue in self.issues) if front else None,
             )
+            files[page] = Page("web/index.html.j2", data)
         return files
 
     def week(self, issue: Issue, before: Issue | None, after: Issue | None) -> Page:
@@ -169,32 +168,32 @@ class _Archive:
         )
 
     def topic(self, key: str) -> dict[str, Page]:
-        """A topic's pages, newest week first; page 1 is topics/<key>.html.
-
-        Each page holds whole weeks (pagination.pack): at most `page_size` articles, except
-        that one week with more articles than that gets a page of its own."""
+        """A topic's pages (see pagination): the front page, topics/<key>.html, shows the
+        newest weeks and the topic's total; numbered pages hold whole weeks, at most
+        `page_size` articles (one bigger week gets a page of its own), page 1 the oldest."""
         weeks = [
             (issue, section.articles)
-            for issue in reversed(self.issues)
+            for issue in self.issues
             for section in issue.sections
             if section.topic == key
         ]
-        pages = pagination.pack(weeks, self.cfg.page_size, lambda week: len(week[1]))
-        spans = [[issue.week for issue, _ in chunk] for chunk in pages]
+        pages = pagination.paginate(weeks, self.cfg.page_size, lambda week: len(week[1]))
+        spans = [(chunk[0][0].week, chunk[-1][0].week) for chunk in pages]
         path = partial(paths.topic_page_n, key)
         files: dict[str, Page] = {}
-        for number, chunk in enumerate(pages, start=1):
+        for number, chunk in enumerate(pages):
             page = path(number)
             groups = [
                 WeekGroup(self.week_link(page, issue, anchor=key, counted=False), articles)
-                for issue, articles in chunk
+                for issue, articles in reversed(chunk)
             ]
-            current = next(link for link in self.topic_links(page, counted=True) if link.key == key)
+            front = number == pagination.FRONT
+            links = self.topic_links(page, counted=front)
             files[page] = Page(
                 "web/topic.html.j2",
                 dict(
                     **self.nav(page),
-                    topic=current,
+                    topic=next(link for link in links if link.key == key),
                     groups=groups,
                     current_topic=key,
                     pager=pagination.pager(spans, number, path),

@@ -25,13 +25,15 @@ def topic_page(topic: str) -> str:
 
 
 def index_page(number: int) -> str:
-    """Page `number` (from 1) of the archive index: page 1 is index.html, older weeks follow."""
-    return INDEX if number == 1 else f"archive/{number}.html"
+    """Page `number` of the archive index: 0 is the front page, index.html, with the newest
+    weeks; numbered pages count from 1, the oldest (see pagination)."""
+    return INDEX if number == 0 else f"archive/{number}.html"
 
 
 def topic_page_n(topic: str, number: int) -> str:
-    """Page `number` (from 1) of a topic's articles: page 1 is the topic's page."""
-    return topic_page(topic) if number == 1 else f"topics/{topic}/{number}.html"
+    """Page `number` of a topic's articles: 0 is the topic's page, with the newest weeks;
+    numbered pages count from 1, the oldest (see pagination)."""
+    return topic_page(topic) if number == 0 else f"topics/{topic}/{number}.html"
 
 
 def topic_feed(topic: str) -> str:
