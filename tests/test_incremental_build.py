@@ -69,7 +69,7 @@ def test_a_second_build_with_nothing_changed_renders_nothing(
     def refuse(*args: object, **kwargs: object) -> None:
         raise AssertionError("the articles were loaded")
 
-    monkeypatch.setattr(build_module, "load_edition", refuse)
+    monkeypatch.setattr(build_module.Catalogue, "update", refuse)
     again = pipeline.build(site)
     assert again.up_to_date and again.written == [] and again.removed == []
     assert again.articles == first.articles and again.weeks == first.weeks

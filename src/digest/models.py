@@ -236,6 +236,15 @@ class Issue(_Compact):
         return sum(len(s.articles) for s in self.sections)
 
     @property
+    def topic_counts(self) -> tuple[tuple[str, int], ...]:
+        """Each section's topic and number of articles, in order."""
+        return tuple((s.topic, len(s.articles)) for s in self.sections)
+
+    @property
+    def article_ids(self) -> tuple[str, ...]:
+        return tuple(a.id for s in self.sections for a in s.articles)
+
+    @property
     def latest(self) -> date:
         """The newest article date: the issue's 'updated' time for feeds (data, not the clock)."""
         return max((a.date for a in self.articles if a.date), default=self.week.sunday)

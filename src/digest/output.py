@@ -117,6 +117,12 @@ class OutputFolder:
         self.summary.skipped.append(name)
         return True
 
+    def unchanged(self, name: str) -> bool:
+        """Like `fresh` with the key `name` was written with: for a file the caller knows
+        shows the same data as when it was written, without computing its key again."""
+        entry = self.entries.get(name)
+        return entry is not None and self.fresh(name, entry.key)
+
     def note(self, name: str) -> str:
         entry = self.entries.get(name)
         return entry.note if entry else ""

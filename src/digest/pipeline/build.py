@@ -26,7 +26,7 @@ from ..render.keys import Digester
 from ..vet import article_problem
 from ..weeks import IsoWeek, send_time
 from . import IngestSummary, Progress, ingest, open_store
-from .edition import Edition, issues_of, load_edition
+from .catalogue import Catalogue, previous_records
 from .outputs import Writer, folders, global_key, stamp
 
 
@@ -81,30 +81,34 @@ def build(
     base = global_key(cfg, digester)
     with open_store(cfg) as store:
         now = stamp(cfg, base, store)
-    public, previews = folders(summary.out, summary.preview, now)
-    if week is None and _up_to_date(summary, public, previews, now):
-        return summary
-    edition = load_edition(cfg)
-    summary.problems = edition.problems
-    summary.articles = len(edition.articles)
-    env = make_environment(cfg.templates)
-    l10n = L10n(cfg.site.locale)
-    site = Site(cfg, env, l10n, edition)
-    if strict and summary.problems:
-        summary.stopped = True
-        return summary
-    writer = Writer(cfg, env, l10n, base, public, previews, digester)
-    issues, left_out = site.write_skipping_bad_articles(writer, week, strict)
-    summary.problems.extend(left_out)
-    if strict and left_out:
-        summary.stopped = True
-    else:
-        public.extra = {
-            "articles": summary.articles,
-            "weeks": [str(i.week) for i in issues],
-            "problems": [[p.path, p.line, p.message, p.hint] for p in summary.problems],
-            "budgets": writer.budgets,
-        }
+        public, previews = folders(summary.out, summary.preview, now)
+        if week is None and _up_to_date(summary, public, previews, now):
+            return summary
+        catalogue = Catalogue(cfg, store, base, digester)
+        catalogue.update(previous_records(public.extra))
+        summary.problems = list(catalogue.problems)
+        if strict and summary.problems:
+            summary.stopped = True
+            return summary
+        env = make_environment(cfg.templates)
+        l10n = L10n(cfg.site.locale)
+        site = Site(cfg, env, l10n, catalogue)
+        writer = Writer(cfg, env, l10n, base, public, previews, digester)
+        writer.carried = catalogue.carried
+        issues, left_out = site.write_skipping_bad_articles(writer, week, strict)
+        summary.articles = catalogue.articles()
+        if strict and left_out:
+            summary.problems.extend(left_out)
+            summary.stopped = True
+        else:
+            summary.problems = list(catalogue.problems)
+            public.extra = {
+                "articles": summary.articles,
+                "weeks": [str(i.week) for i in issues],
+                "problems": [[p.path, p.line, p.message, p.hint] for p in summary.problems],
+                "budgets": writer.budgets,
+                "catalogue": catalogue.saved(),
+            }
     selected = [i for i in issues if week is None or i.week == week]
     if week is not None and not selected:
         summary.missing_week = str(week)
@@ -164,7 +168,7 @@ class Site:
     cfg: Config
     env: Environment
     l10n: L10n
-    edition: Edition
+    catalogue: Catalogue
 
     def render(self, issues: Sequence[Issue]) -> dict[str, bytes]:
         """Everything for `issues`, in memory (to find what fails)."""
@@ -183,23 +187,30 @@ class Site:
         """Write every stale output; if rendering fails, find the articles that make it fail,
         leave them out with a problem each, and start over without them (under `strict`,
         stop there). A failure no single article explains (a broken template) is raised."""
-        articles = self.edition.articles
-        issues = issues_of(self.edition, self.cfg, articles)
+        issues: Sequence[Issue] = self.catalogue.issues()
         try:
             writer.write(issues, week)
-            return issues, []
+            return list(issues), []
         except OutputError:
             raise  # the folder, not the articles
         except Exception as exc:
             failure = exc
-        culprits = self._culprits(issues)
-        if not culprits or len(culprits) == sum(len(i.articles) for i in issues):
+        # A week this build did not make again rendered well last time, with this code, so
+        # the weeks made again are searched first. If every article there fails, or none
+        # does, the fault may lie elsewhere (a template): then every week is searched.
+        rebuilt = [i for i in issues if str(i.week) in self.catalogue.rebuilt]
+        culprits = self._culprits(rebuilt)
+        if not culprits or len(culprits) == sum(i.count for i in rebuilt):
+            culprits = self._culprits(issues)
+        if not culprits or len(culprits) == sum(i.count for i in issues):
             raise _as_render_error(failure) from None
         problems = [_left_out(article, reason) for article, reason in culprits]
         if strict:
-            return issues, problems
-        bad = {article.id for article, _ in culprits}
-        issues = issues_of(self.edition, self.cfg, (a for a in articles if a.id not in bad))
+            return list(issues), problems
+        self.catalogue.leave_out(
+            (article, problem) for (article, _), problem in zip(culprits, problems, strict=True)
+        )
+        issues = self.catalogue.issues()
         writer.public.restart()
         writer.previews.restart()
         try:
@@ -208,7 +219,7 @@ class Site:
             raise
         except Exception as exc:
             raise _as_render_error(exc) from None
-        return issues, problems
+        return list(issues), problems
 
     def _culprits(self, issues: Sequence[Issue]) -> list[tuple[Article, str]]:
         """Each article that fails to render on its own, with the reason; checked week by

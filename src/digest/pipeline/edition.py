@@ -7,7 +7,7 @@ each credited to its [[sources]] entry, grouped by week, with the week's editori
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -41,9 +41,9 @@ def load_edition(cfg: Config, week: IsoWeek | None = None) -> Edition:
         if week is None and (cfg.rules.overrides or cfg.exclude):
             # Only the whole store can tell that an entry matches nothing; a dropped
             # article is still matched (its entry is not a typo).
-            every = store.articles(Query(include_hidden=True))
-            problems += unmatched_entries(cfg, every, cfg.rules.overrides, "overrides")
-            problems += unmatched_entries(cfg, every, cfg.exclude, "exclude")
+            known = store.known_refs([*cfg.rules.overrides, *cfg.exclude])
+            problems += unmatched_entries(cfg, known, cfg.rules.overrides, "overrides")
+            problems += unmatched_entries(cfg, known, cfg.exclude, "exclude")
     articles, bad = vet(stored, cfg.ingest.plausible_years())
     problems += bad
     articles = [a for a in articles if not excluded(a, cfg.exclude)]
@@ -52,7 +52,8 @@ def load_edition(cfg: Config, week: IsoWeek | None = None) -> Edition:
     editorials, wrong = read_editorials(
         cfg.editorial.folder, [a.id for a in articles], cfg.path.resolve().parent
     )
-    editorials, misplaced = _pins_of_their_week(editorials, articles)
+    week_of = {a.id: a.iso_week for a in articles if a.iso_week is not None}
+    editorials, misplaced = pins_of_their_week(editorials, week_of)
     wrong += misplaced
     weeks = {a.iso_week for a in articles if a.iso_week is not None}
     for found in sorted(editorials):
@@ -96,13 +97,13 @@ def excluded(article: Article, exclude: Mapping[str, str]) -> bool:
 
 
 def unmatched_entries(
-    cfg: Config, articles: Sequence[Article], entries: Iterable[str], table: str
+    cfg: Config, known: Collection[str], entries: Iterable[str], table: str
 ) -> list[Problem]:
-    """An [overrides] or [exclude] entry whose id or URL no stored article has: a typo."""
+    """An [overrides] or [exclude] entry whose id or URL no stored article has: a typo.
+    `known` holds those of the entries that some stored article has (store.known_refs)."""
     refs = list(entries)
     if not refs:
         return []
-    known = {a.id for a in articles} | {url for a in articles for url in a.urls}
     lines = key_lines(cfg.path)
     return [
         Problem(
@@ -117,13 +118,21 @@ def unmatched_entries(
 
 
 def attribute(articles: Iterable[Article], cfg: Config) -> tuple[list[Article], list[Problem]]:
-    """Credit each article to the [[sources]] entry its files lie in.
+    """Credit each article to the [[sources]] entry its files lie in (see `credit`), with a
+    problem for each file outside every entry."""
+    credited, outside = credit(articles, cfg)
+    return credited, outside_problems(outside)
+
+
+def credit(articles: Iterable[Article], cfg: Config) -> tuple[list[Article], dict[str, int]]:
+    """Credit each article to the [[sources]] entry its files lie in; also return how many
+    articles each file outside every entry gave.
 
     A story seen in several files (a teaser on one page, the full article on another) is
     credited where its main version was found, else to the first source in config order;
     the other sources that told it are named after it ("Quelle: Kommune21, Stadt Jena").
     An article from a file outside every source (ingested by hand with `digest ingest`) is
-    published without a credit, and each such file is reported once.
+    published without a credit, and each such file is reported once (`outside_problems`).
     """
     base = cfg.path.resolve().parent
     roots = [(location(s, base), s) for s in cfg.sources]
@@ -139,7 +148,12 @@ def attribute(articles: Iterable[Article], cfg: Config) -> tuple[list[Article], 
         also = tuple(s.name for s in _sources_of(article, roots) if s is not source)
         origin = Origin(source.name, source.url, source.full_text, source.link, also)
         credited.append(replace(article, origin=origin))
-    problems = [
+    return credited, outside
+
+
+def outside_problems(outside: Mapping[str, int]) -> list[Problem]:
+    """One problem per file outside every [[sources]] entry, by path."""
+    return [
         Problem(
             path,
             None,
@@ -150,7 +164,6 @@ def attribute(articles: Iterable[Article], cfg: Config) -> tuple[list[Article], 
         )
         for path, count in sorted(outside.items())
     ]
-    return credited, problems
 
 
 def _source_of(article: Article, roots: list[tuple[str, SourceConfig]]) -> SourceConfig | None:
@@ -172,11 +185,11 @@ def _sources_of(article: Article, roots: list[tuple[str, SourceConfig]]) -> list
     return [source for root, source in roots if any(within(s.path, root) for s in article.sources)]
 
 
-def _pins_of_their_week(
-    editorials: Mapping[IsoWeek, Editorial], articles: Sequence[Article]
+def pins_of_their_week(
+    editorials: Mapping[IsoWeek, Editorial], week_of: Mapping[str, IsoWeek]
 ) -> tuple[dict[IsoWeek, Editorial], list[Problem]]:
-    """Keep only the pinned Top-Meldungen that appear in the editorial's own week."""
-    week_of = {a.id: a.iso_week for a in articles}
+    """Keep only the pinned Top-Meldungen that appear in the editorial's own week;
+    `week_of` is the week of every published article that has one."""
     kept: dict[IsoWeek, Editorial] = {}
     problems = []
     for week, editorial in editorials.items():

@@ -14,7 +14,7 @@ nothing to do and does not even load the articles (build.py).
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -27,7 +27,7 @@ from ..models import Issue
 from ..output import OutputFolder
 from ..render import paths
 from ..render.archive import Page, _Archive
-from ..render.article_pages import article_pages
+from ..render.article_pages import article_pages_of
 from ..render.feed import render_feeds
 from ..render.keys import Digester
 from ..store import Store
@@ -80,39 +80,60 @@ class Writer:
     previews: OutputFolder
     digester: Digester = field(default_factory=Digester)
     budgets: dict[str, str] = field(default_factory=dict)
+    carried: Collection[IsoWeek] = ()  # weeks as the last build published them (catalogue)
 
     def write(self, issues: Sequence[Issue], week: IsoWeek | None) -> None:
         """Bring every output of `issues` up to date; with `week`, that week's email and
-        page only, besides what spans all weeks (the other weeks' files are kept)."""
-        from .build import PREVIEW_PREFIX, render_week_email  # build imports this module
+        page only, besides what spans all weeks (the other weeks' files are kept).
 
+        One walk over the weeks, oldest first, so that each week is loaded once: its email,
+        its page, its article pages, then the topic pages whose newest week it is. The
+        feeds and the index, where readers come in, are written last."""
         archive = _Archive(issues, self.cfg, self.env, self.l10n)
-        for issue in archive.issues:
-            names = preview_files(issue.week)
-            if week is not None and issue.week != week:
-                for name in names:
-                    self.previews.keep(name)
-                continue
-            key = self.digester.key(self.base, "email", issue)
-            if all(self.previews.fresh(name, key) for name in names):
-                self.budgets[str(issue.week)] = self.previews.note(names[1]) or "full"
-                continue
-            rendered = render_week_email(issue, self.cfg, self.env, self.l10n, self.budgets)
-            note = self.budgets[str(issue.week)]
-            for name in names:
-                self.previews.write(name, rendered[PREVIEW_PREFIX + name], key, note)
-        for name, page in archive.week_pages():
-            if week is not None and name != paths.week_page(week):
-                self.public.keep(name)
-            else:
-                self._page(archive, name, page)
-        for name, page in article_pages(archive):
-            self._page(archive, name, page)
+        topic_pages: dict[IsoWeek, list[tuple[str, Page]]] = {}
         for topic, _count in archive.topics:
             for name, page in archive.topic(topic).items():
+                newest = page.data["groups"][0].link.week
+                topic_pages.setdefault(newest, []).append((name, page))
+        for issue, (name, page) in zip(archive.issues, archive.week_pages(), strict=True):
+            if week is None or issue.week == week:
+                self._email(issue)
+            else:
+                for preview in preview_files(issue.week):
+                    self.previews.keep(preview)
+            if week is None or issue.week == week:
+                self._page(archive, name, page)
+            else:
+                self.public.keep(name)
+            self._articles(archive, issue)
+            for name, page in topic_pages.pop(issue.week, []):
                 self._page(archive, name, page)
         self._feeds(archive.issues)
         for name, page in archive.index().items():
+            self._page(archive, name, page)
+
+    def _email(self, issue: Issue) -> None:
+        from .build import PREVIEW_PREFIX, render_week_email  # build imports this module
+
+        names = preview_files(issue.week)
+        key = self.digester.key(self.base, "email", issue)
+        if all(self.previews.fresh(name, key) for name in names):
+            self.budgets[str(issue.week)] = self.previews.note(names[1]) or "full"
+            return
+        rendered = render_week_email(issue, self.cfg, self.env, self.l10n, self.budgets)
+        note = self.budgets[str(issue.week)]
+        for name in names:
+            self.previews.write(name, rendered[PREVIEW_PREFIX + name], key, note)
+
+    def _articles(self, archive: _Archive, issue: Issue) -> None:
+        """The week's article pages. An article page shows its article, its week and the
+        topic links: if the week's issue and the topics are those of the last build (and
+        the global key), its pages are as they were, and the week is not loaded for them."""
+        if issue.week in self.carried:
+            names = [paths.article_page(i) for i in issue.article_ids]
+            if all([self.public.unchanged(name) for name in names]):
+                return
+        for name, page in article_pages_of(archive, issue):
             self._page(archive, name, page)
 
     def _page(self, archive: _Archive, name: str, page: Page) -> None:
@@ -143,7 +164,7 @@ def fed_issues(issues: Sequence[Issue], cfg: Config) -> list[Issue]:
     for taken, issue in enumerate(newest_first):
         if taken >= cfg.feeds.weeks and all(n >= cfg.feeds.topic_items for n in counts.values()):
             return newest_first[:taken]
-        for section in issue.sections:
-            if section.topic in counts:
-                counts[section.topic] += len(section.articles)
+        for topic, count in issue.topic_counts:
+            if topic in counts:
+                counts[topic] += count
     return newest_first

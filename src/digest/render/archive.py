@@ -61,10 +61,19 @@ class Page:
 
 @dataclass(frozen=True, slots=True)
 class WeekGroup:
-    """A topic page's articles of one week."""
+    """A topic page's articles of one week: the issue's section of that topic. The page's
+    key takes the issue's digest, so it is known without loading the articles."""
 
     link: WeekLink
-    articles: tuple[Article, ...]
+    issue: Issue
+    topic: str
+
+    @property
+    def articles(self) -> tuple[Article, ...]:
+        for section in self.issue.sections:
+            if section.topic == self.topic:
+                return section.articles
+        return ()
 
 
 def render_archive(
@@ -105,8 +114,8 @@ class _Archive:
         self.strings = l10n.strings
         counts: dict[str, int] = {}
         for issue in self.issues:
-            for section in issue.sections:
-                counts[section.topic] = counts.get(section.topic, 0) + len(section.articles)
+            for topic, count in issue.topic_counts:
+                counts[topic] = counts.get(topic, 0) + count
         self.topics = [(key, counts[key]) for key in cfg.rules.order if counts.get(key)]
         self._week_labels: dict[IsoWeek, tuple[str, str]] = {}
 
@@ -172,20 +181,20 @@ class _Archive:
         newest weeks and the topic's total; numbered pages hold whole weeks, at most
         `page_size` articles (one bigger week gets a page of its own), page 1 the oldest."""
         weeks = [
-            (issue, section.articles)
+            (issue, count)
             for issue in self.issues
-            for section in issue.sections
-            if section.topic == key
+            for topic, count in issue.topic_counts
+            if topic == key
         ]
-        pages = pagination.paginate(weeks, self.cfg.page_size, lambda week: len(week[1]))
+        pages = pagination.paginate(weeks, self.cfg.page_size, lambda week: week[1])
         spans = [(chunk[0][0].week, chunk[-1][0].week) for chunk in pages]
         path = partial(paths.topic_page_n, key)
         files: dict[str, Page] = {}
         for number, chunk in enumerate(pages):
             page = path(number)
             groups = [
-                WeekGroup(self.week_link(page, issue, anchor=key, counted=False), articles)
-                for issue, articles in reversed(chunk)
+                WeekGroup(self.week_link(page, issue, anchor=key, counted=False), issue, key)
+                for issue, _count in reversed(chunk)
             ]
             front = number == pagination.FRONT
             links = self.topic_links(page, counted=front)

@@ -32,32 +32,37 @@ def render_article_pages(
 
 def article_pages(archive: _Archive) -> Iterator[tuple[str, Page]]:
     """Every article's page, to render with `archive.render_page`."""
-    topics = {key for key, _count in archive.topics}
     for issue in archive.issues:
-        for section in issue.sections:
-            for article in section.articles:
-                page = paths.article_page(article.id)
-                yield (
-                    page,
-                    Page(
-                        TEMPLATE,
-                        dict(
-                            **archive.nav(page),
-                            article=article,
-                            week=archive.week_link(
-                                page, issue, anchor=f"a-{article.id}", counted=False
-                            ),
-                            topic_label=section.label,
-                            topic_href=(
-                                paths.relative(page, paths.topic_page(section.topic))
-                                if section.topic in topics
-                                else None
-                            ),
-                            web_link=items.web_link,
-                            body_html=items.body_html,
-                            lead_in_text=items.lead_in_text,
-                            original_url=items.original_url,
-                            current_topic=section.topic,
+        yield from article_pages_of(archive, issue)
+
+
+def article_pages_of(archive: _Archive, issue: Issue) -> Iterator[tuple[str, Page]]:
+    """The pages of one issue's articles."""
+    topics = {key for key, _count in archive.topics}
+    for section in issue.sections:
+        for article in section.articles:
+            page = paths.article_page(article.id)
+            yield (
+                page,
+                Page(
+                    TEMPLATE,
+                    dict(
+                        **archive.nav(page),
+                        article=article,
+                        week=archive.week_link(
+                            page, issue, anchor=f"a-{article.id}", counted=False
                         ),
+                        topic_label=section.label,
+                        topic_href=(
+                            paths.relative(page, paths.topic_page(section.topic))
+                            if section.topic in topics
+                            else None
+                        ),
+                        web_link=items.web_link,
+                        body_html=items.body_html,
+                        lead_in_text=items.lead_in_text,
+                        original_url=items.original_url,
+                        current_topic=section.topic,
                     ),
-                )
+                ),
+            )

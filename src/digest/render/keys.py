@@ -37,6 +37,19 @@ from zoneinfo import ZoneInfo
 
 from ..models import Article, Issue
 
+# Digests remembered at most: each entry keeps its article alive, so an unbounded memo would
+# hold the whole archive by the end of a full build.
+MEMO_SIZE = 4096
+
+
+class Digested:
+    """A stand-in for an issue that knows its digest without its articles (an issue the
+    build has not loaded, pipeline/catalogue.py): keys take the digest, which is the one
+    `Digester.shown` gives the issue itself."""
+
+    __slots__ = ()
+    digest: bytes
+
 
 class Digester:
     """Digests of values; remembers those of articles and issues (`shown`)."""
@@ -50,10 +63,12 @@ class Digester:
         _Pickler(buffer, self).dump(parts)
         return hashlib.sha256(buffer.getbuffer()).hexdigest()
 
-    def shown(self, value: Article | Issue) -> bytes:
+    def shown(self, value: Article | Issue | Digested) -> bytes:
         """The digest of an article (by its repr: every field, in order; models have no
         sets) or of an issue (its week, editorial and sections, articles by digest), once
         per object and build."""
+        if isinstance(value, Digested):
+            return value.digest
         found = self._shown.get(id(value))
         if found is not None and found[0] is value:
             return found[1]
@@ -65,6 +80,8 @@ class Digester:
                 parts.append(f"{section.topic}|{section.label}|".encode())
                 parts.extend(self.shown(article) for article in section.articles)
             digest = hashlib.sha256(b"\0".join(parts)).digest()
+        if len(self._shown) >= MEMO_SIZE:
+            self._shown.clear()  # a build walks week by week: older entries are done with
         self._shown[id(value)] = (value, digest)
         return digest
 
@@ -147,6 +164,6 @@ class _Pickler(pickle.Pickler):
         self.digester = digester
 
     def persistent_id(self, obj: object) -> bytes | None:
-        if isinstance(obj, (Article, Issue)):
+        if isinstance(obj, (Article, Issue, Digested)):
             return self.digester.shown(obj)
         return None

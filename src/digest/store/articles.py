@@ -58,6 +58,7 @@ class Query:
     iso_week: str | None = None
     topic: str | None = None
     include_hidden: bool = False
+    undated: bool = False  # only the articles that belong to no week
 
 
 class ArticleQueries(StoreBase):
@@ -121,6 +122,8 @@ class ArticleQueries(StoreBase):
         if query.iso_week:
             where.append("iso_week = ?")
             args.append(query.iso_week)
+        if query.undated:
+            where.append("iso_week IS NULL")
         if query.topic:
             where.append("topic = ?")
             args.append(query.topic)
@@ -129,6 +132,35 @@ class ArticleQueries(StoreBase):
         rows = self._db.execute(sql, args).fetchall()
         sources = self._sources([r[0] for r in rows]) if len(rows) < 5000 else self._sources(None)
         return [_article(row, sources.get(row[0], ())) for row in rows]
+
+    def week_generations(self) -> dict[str, int]:
+        """Each week's last write: the generation of the last change to one of its articles
+        or their sources ('' for the undated articles; a week not listed has seen no write
+        since the store learnt to count them)."""
+        rows = self._db.execute("SELECT week, generation FROM week_changes")
+        return {str(r[0]): int(r[1]) for r in rows}
+
+    def live_weeks(self) -> list[str]:
+        """Every week with live articles, oldest first, and '' last if some have no week."""
+        rows = self._db.execute(
+            f"SELECT DISTINCT COALESCE(iso_week, '') FROM articles WHERE {LIVE} ORDER BY 1"
+        )
+        found = [str(r[0]) for r in rows]
+        return [w for w in found if w] + [w for w in found if not w]
+
+    def known_refs(self, refs: Iterable[str]) -> set[str]:
+        """Which of `refs` are the id or one of the URLs of a stored article, hidden or not."""
+        wanted = list(dict.fromkeys(refs))
+        if not wanted:
+            return set()
+        marks = ", ".join("?" * len(wanted))
+        rows = self._db.execute(
+            f"SELECT id FROM articles WHERE id IN ({marks}) UNION "
+            f"SELECT DISTINCT u.value FROM articles, json_each(articles.urls) AS u "
+            f"WHERE u.value IN ({marks})",
+            [*wanted, *wanted],
+        )
+        return {str(r[0]) for r in rows}
 
     def weeks(self) -> list[tuple[str, int]]:
         """Return each ISO week that has live articles, with their count, oldest first."""

@@ -179,4 +179,71 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE TRIGGER sources_delete_counts AFTER DELETE ON sources BEGIN
         UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'generation'; END
     """,
+    # 7: a build renders only the weeks that changed. week_changes holds, per ISO week ('' for
+    # the undated articles), the generation of the last write to one of its articles or to
+    # where they were seen; an update counts for the week the article left and the one it
+    # moved to. The triggers of migration 6 are replaced by ones that do both in one order.
+    """
+    CREATE TABLE week_changes (week TEXT PRIMARY KEY, generation INTEGER NOT NULL);
+    DROP TRIGGER articles_insert_counts;
+    CREATE TRIGGER articles_insert_counts AFTER INSERT ON articles BEGIN
+        UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'generation';
+        INSERT INTO week_changes (week, generation)
+            SELECT COALESCE(NEW.iso_week, ''),
+            (SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'generation') WHERE true
+            ON CONFLICT (week) DO UPDATE SET generation = excluded.generation;
+    END;
+    DROP TRIGGER articles_update_counts;
+    CREATE TRIGGER articles_update_counts AFTER UPDATE ON articles BEGIN
+        UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'generation';
+        INSERT INTO week_changes (week, generation)
+            SELECT COALESCE(OLD.iso_week, ''),
+            (SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'generation') WHERE true
+            ON CONFLICT (week) DO UPDATE SET generation = excluded.generation;
+        INSERT INTO week_changes (week, generation)
+            SELECT COALESCE(NEW.iso_week, ''),
+            (SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'generation') WHERE true
+            ON CONFLICT (week) DO UPDATE SET generation = excluded.generation;
+    END;
+    DROP TRIGGER articles_delete_counts;
+    CREATE TRIGGER articles_delete_counts AFTER DELETE ON articles BEGIN
+        UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'generation';
+        INSERT INTO week_changes (week, generation)
+            SELECT COALESCE(OLD.iso_week, ''),
+            (SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'generation') WHERE true
+            ON CONFLICT (week) DO UPDATE SET generation = excluded.generation;
+    END;
+    DROP TRIGGER sources_insert_counts;
+    CREATE TRIGGER sources_insert_counts AFTER INSERT ON sources BEGIN
+        UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'generation';
+        INSERT INTO week_changes (week, generation)
+            SELECT COALESCE(iso_week, ''),
+            (SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'generation')
+            FROM articles WHERE id = NEW.article_id
+            ON CONFLICT (week) DO UPDATE SET generation = excluded.generation;
+    END;
+    DROP TRIGGER sources_update_counts;
+    CREATE TRIGGER sources_update_counts AFTER UPDATE ON sources BEGIN
+        UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'generation';
+        INSERT INTO week_changes (week, generation)
+            SELECT COALESCE(iso_week, ''),
+            (SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'generation')
+            FROM articles WHERE id = OLD.article_id
+            ON CONFLICT (week) DO UPDATE SET generation = excluded.generation;
+        INSERT INTO week_changes (week, generation)
+            SELECT COALESCE(iso_week, ''),
+            (SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'generation')
+            FROM articles WHERE id = NEW.article_id
+            ON CONFLICT (week) DO UPDATE SET generation = excluded.generation;
+    END;
+    DROP TRIGGER sources_delete_counts;
+    CREATE TRIGGER sources_delete_counts AFTER DELETE ON sources BEGIN
+        UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'generation';
+        INSERT INTO week_changes (week, generation)
+            SELECT COALESCE(iso_week, ''),
+            (SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'generation')
+            FROM articles WHERE id = OLD.article_id
+            ON CONFLICT (week) DO UPDATE SET generation = excluded.generation;
+    END
+    """,
 )

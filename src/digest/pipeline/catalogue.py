@@ -1,0 +1,305 @@
+"""The weeks a build publishes, each loaded from the store only when an output needs it.
+
+A build used to load the whole archive to render whatever changed. The catalogue keeps, for
+every week, a `WeekRecord` of what the last build made of it: which store write it saw, the
+ids it published, its problems, its editorial and the digest of its issue (render/keys.py).
+The record is saved with the output folder's manifest (`extra`) and read back next time.
+
+A week whose articles saw no write since (store.week_generations, kept by triggers) under the
+same code, templates and configuration (the global key) keeps its record without being read.
+A week that changed is read, vetted, filtered ([exclude]), credited ([[sources]]) and grouped
+again. Its editorial may change on its own (the editorial folder is read every build: it is
+small), and then only the issue is made again.
+
+What each week gives is independent of every other week, except where an editorial pins an
+article: pins resolve against every published id (kept in the records), so that is exact too.
+
+Outputs then see `LazyIssue`s: the week, its counts and its digest, which is all that keys,
+the index and the pagers need. Reading anything else (sections, articles) loads the week from
+the store, and a few loaded weeks are kept (LRU) so that outputs rendered one after another
+from the same weeks read them once; memory holds a few weeks, never the archive.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import OrderedDict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
+from typing import Any, cast
+
+from ..config import Config
+from ..editorial import read_editorials
+from ..grouping import issue_of
+from ..models import Article, Editorial, Issue, Problem
+from ..render.keys import Digested, Digester
+from ..store import Query, Store
+from ..vet import vet
+from ..weeks import IsoWeek
+from .edition import credit, excluded, outside_problems, pins_of_their_week, unmatched_entries
+
+UNDATED = ""  # the record of the articles that belong to no week
+CACHED_WEEKS = 8  # loaded weeks kept for the outputs that follow
+
+
+@dataclass
+class WeekRecord:
+    """What a build made of one week ('' for the undated articles), kept for the next."""
+
+    stamp: str  # the global key and the week's last store write when it was read
+    ids: list[str]  # the published ids, in store order
+    problems: list[list[Any]]  # vetting: [path, line, message, hint]
+    outside: dict[str, int]  # files outside every [[sources]] entry: articles each
+    editorial: str = ""  # the digest of the editorial the issue shows ('' for none)
+    digest: str = ""  # the issue's digest (Digester.shown), '' when the week has no issue
+    topics: list[tuple[str, int]] = field(default_factory=list)  # articles per topic
+    # Articles that cannot be rendered: id -> the problem saying so, [path, line, message, hint]
+    left_out: dict[str, list[Any]] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "stamp": self.stamp,
+            "ids": self.ids,
+            "problems": self.problems,
+            "outside": self.outside,
+            "editorial": self.editorial,
+            "digest": self.digest,
+            "topics": [list(t) for t in self.topics],
+            "left_out": self.left_out,
+        }
+
+    @classmethod
+    def from_json(cls, data: Any) -> WeekRecord | None:
+        """A record as saved, or None for anything else (an older or damaged manifest)."""
+        try:
+            return cls(
+                stamp=str(data["stamp"]),
+                ids=[str(i) for i in data["ids"]],
+                problems=[list(p) for p in data["problems"]],
+                outside={str(k): int(v) for k, v in data["outside"].items()},
+                editorial=str(data["editorial"]),
+                digest=str(data["digest"]),
+                topics=[(str(t), int(n)) for t, n in data["topics"]],
+                left_out={str(i): list(row) for i, row in data["left_out"].items()},
+            )
+        except (KeyError, TypeError, ValueError, AttributeError):
+            return None
+
+    @property
+    def count(self) -> int:
+        return sum(n for _, n in self.topics)
+
+
+class LazyIssue(Digested):
+    """An issue as its week, counts, ids and digest; anything else loads it (module doc)."""
+
+    __slots__ = ("_catalogue", "article_ids", "count", "digest", "topic_counts", "week")
+
+    def __init__(self, week: IsoWeek, record: WeekRecord, catalogue: Catalogue) -> None:
+        self.week = week
+        self.count = record.count
+        self.topic_counts = tuple(record.topics)
+        self.article_ids = tuple(record.ids)
+        self.digest = bytes.fromhex(record.digest)
+        self._catalogue = catalogue
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._catalogue.issue(self.week), name)
+
+    def __repr__(self) -> str:
+        return f"LazyIssue({self.week})"
+
+
+class Catalogue:
+    """The published weeks of one build (see module doc)."""
+
+    def __init__(self, cfg: Config, store: Store, base: str, digester: Digester) -> None:
+        self.cfg = cfg
+        self.store = store
+        self.base = base
+        self.digester = digester
+        self.records: dict[str, WeekRecord] = {}
+        self.editorials: dict[IsoWeek, Editorial] = {}
+        self.problems: list[Problem] = []  # all of them, those of leave_out last
+        self._problems: list[Problem] = []
+        self.fresh: set[str] = set()  # the weeks read from the store in this build
+        self.rebuilt: set[str] = set()  # the weeks whose issue was made again
+        # The weeks whose issue is the one the last build published, under the same global
+        # key and with the same topics shown across the archive.
+        self.carried: set[IsoWeek] = set()
+        self._loaded: OrderedDict[str, Issue] = OrderedDict()
+        self._prepared: dict[str, list[Article]] = {}  # read this build, until grouped
+
+    def update(self, previous: Mapping[str, WeekRecord]) -> None:
+        """Bring every week's record up to date, reading only the weeks that changed since
+        `previous` (the last build's records), and gather the build's problems."""
+        store_id, _ = self.store.generation()
+        written = self.store.week_generations()
+        for week in self.store.live_weeks():
+            stamp = f"{self.base}|{store_id}|{written.get(week, 0)}"
+            known = previous.get(week)
+            if known is not None and known.stamp == stamp:
+                self.records[week] = known
+            else:
+                self.records[week] = self._read(week, stamp)
+        published = [i for record in self.records.values() for i in record.ids]
+        editorials, wrong = read_editorials(
+            self.cfg.editorial.folder, published, self.cfg.path.resolve().parent
+        )
+        week_of = {i: IsoWeek.parse(w) for w, r in self.records.items() if w for i in r.ids}
+        editorials, misplaced = pins_of_their_week(editorials, week_of)
+        wrong += misplaced
+        for found in sorted(editorials):
+            record = self.records.get(str(found))
+            if record is None or not record.ids:
+                wrong.append(
+                    Problem(
+                        editorials[found].path,
+                        None,
+                        f"{found} has no articles to publish: this editorial is not shown",
+                        "check the week in the file name",
+                    )
+                )
+        self.editorials = editorials
+        for week, record in self.records.items():
+            if not week or not record.ids:
+                continue
+            editorial = self.editorials.get(IsoWeek.parse(week))
+            mark = _editorial_digest(editorial)
+            if week in self.fresh or record.editorial != mark or not record.digest:
+                record.editorial = mark
+                self._summarise(week, record)
+        self._prepared.clear()
+        self._problems = self._gather(wrong)
+        self.carried = self._carried(previous)
+        self.problems = [*self._problems, *self.left_out_problems()]
+
+    def leave_out(self, culprits: Iterable[tuple[Article, Problem]]) -> None:
+        """Publish the weeks of `culprits` without them (they cannot be rendered); each
+        problem is reported by every build until the week changes."""
+        weeks: set[str] = set()
+        for article, problem in culprits:
+            week = str(article.iso_week) if article.iso_week else UNDATED
+            record = self.records[week]
+            row = [problem.path, problem.line, problem.message, problem.hint]
+            record.left_out[article.id] = row
+            record.ids = [i for i in record.ids if i != article.id]
+            weeks.add(week)
+        for week in weeks:
+            self._summarise(week, self.records[week])
+            if week:
+                self.carried.discard(IsoWeek.parse(week))
+        self.problems = [*self._problems, *self.left_out_problems()]
+
+    def left_out_problems(self) -> list[Problem]:
+        """Every article left out because it could not be rendered."""
+        return [
+            Problem(*row) for record in self.records.values() for row in record.left_out.values()
+        ]
+
+    def issues(self) -> list[Issue]:
+        """Every week with articles to publish, oldest first: `LazyIssue`s, which answer
+        everything an `Issue` does (typed as one: they stand in for it)."""
+        return [
+            cast(Issue, LazyIssue(IsoWeek.parse(week), record, self))
+            for week, record in sorted(self.records.items())
+            if week and record.digest
+        ]
+
+    def issue(self, week: IsoWeek) -> Issue:
+        """The issue of `week`, read from the store unless it was read lately."""
+        key = str(week)
+        found = self._loaded.get(key)
+        if found is not None:
+            self._loaded.move_to_end(key)
+            return found
+        record = self.records[key]
+        articles = self._prepared.pop(key, None)
+        if articles is None:
+            articles, _, _ = self._prepare(key)
+        skip = record.left_out
+        made = issue_of(week, [a for a in articles if a.id not in skip], self.cfg.rules)
+        editorial = self.editorials.get(week)
+        issue = replace(made, editorial=editorial) if editorial is not None else made
+        self._loaded[key] = issue
+        while len(self._loaded) > CACHED_WEEKS:
+            self._loaded.popitem(last=False)
+        return issue
+
+    def articles(self) -> int:
+        """How many articles the build publishes (the undated ones too, which no week shows)."""
+        return sum(len(record.ids) for record in self.records.values())
+
+    def saved(self) -> dict[str, Any]:
+        return {week: record.to_json() for week, record in self.records.items()}
+
+    def _read(self, week: str, stamp: str) -> WeekRecord:
+        articles, problems, outside = self._prepare(week)
+        self.fresh.add(week)
+        self._prepared[week] = articles
+        rows = [[p.path, p.line, p.message, p.hint] for p in problems]
+        return WeekRecord(stamp, [a.id for a in articles], rows, outside)
+
+    def _prepare(self, week: str) -> tuple[list[Article], list[Problem], dict[str, int]]:
+        """A week's live articles as published: vetted, without [exclude], credited."""
+        query = Query(iso_week=week) if week else Query(undated=True)
+        stored = self.store.articles(query)
+        articles, problems = vet(stored, self.cfg.ingest.plausible_years())
+        articles = [a for a in articles if not excluded(a, self.cfg.exclude)]
+        credited, outside = credit(articles, self.cfg)
+        return credited, problems, outside
+
+    def _summarise(self, week: str, record: WeekRecord) -> None:
+        self.rebuilt.add(week)
+        self._loaded.pop(week, None)
+        issue = self.issue(IsoWeek.parse(week))
+        record.digest = self.digester.shown(issue).hex() if issue.sections else ""
+        record.topics = [(s.topic, len(s.articles)) for s in issue.sections]
+
+    def _carried(self, previous: Mapping[str, WeekRecord]) -> set[IsoWeek]:
+        def shown(records: Iterable[WeekRecord]) -> set[str]:
+            return {topic for record in records for topic, count in record.topics if count}
+
+        if shown(previous.values()) != shown(self.records.values()):
+            return set()
+        return {
+            IsoWeek.parse(week)
+            for week, record in self.records.items()
+            if week
+            and record.digest
+            and (before := previous.get(week)) is not None
+            and before.digest == record.digest
+            and before.stamp.partition("|")[0] == self.base
+        }
+
+    def _gather(self, editorial: list[Problem]) -> list[Problem]:
+        """The build's problems, in the order a whole-archive load reports them."""
+        cfg = self.cfg
+        problems: list[Problem] = []
+        if cfg.rules.overrides or cfg.exclude:
+            known = self.store.known_refs([*cfg.rules.overrides, *cfg.exclude])
+            problems += unmatched_entries(cfg, known, cfg.rules.overrides, "overrides")
+            problems += unmatched_entries(cfg, known, cfg.exclude, "exclude")
+        outside: dict[str, int] = {}
+        for record in self.records.values():  # oldest week first, the undated last
+            problems += [Problem(*row) for row in record.problems]
+            for path, count in record.outside.items():
+                outside[path] = outside.get(path, 0) + count
+        problems += outside_problems(outside)
+        problems += editorial
+        return problems
+
+
+def previous_records(extra: Mapping[str, Any]) -> dict[str, WeekRecord]:
+    """The records a manifest's `extra` holds (none from an older or damaged one)."""
+    saved = extra.get("catalogue")
+    if not isinstance(saved, dict):
+        return {}
+    found = {str(week): WeekRecord.from_json(data) for week, data in saved.items()}
+    return {week: record for week, record in found.items() if record is not None}
+
+
+def _editorial_digest(editorial: Editorial | None) -> str:
+    if editorial is None:
+        return ""
+    return hashlib.sha256(repr(editorial).encode("utf-8", "surrogatepass")).hexdigest()
