@@ -222,7 +222,7 @@ def test_nothing_to_classify_leaves_the_lemma_dictionary_unloaded(
     def refuse(*args: object, **kwargs: object) -> None:
         raise AssertionError("the lemma dictionary was used")
 
-    monkeypatch.setattr(classify.simplemma, "lemmatize", refuse)
+    monkeypatch.setattr(classify, "lemmatize", refuse)
     monkeypatch.setattr(classify.Classifier, "warm_up", refuse)
     summary = pipeline.ingest(site)
     assert summary.files_unchanged == 1 and summary.total == 2

@@ -23,8 +23,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
-import simplemma
-
+from .lemmas import lemmatize
 from .models import OTHER, Article, Classification, Match
 from .normalise import fold
 
@@ -184,7 +183,7 @@ class Classifier:
         self._starter_words: set[str] = set()  # words seen whose form starts some phrase
 
     def warm_up(self) -> None:
-        """Load the lemma dictionary now (about a second), e.g. before forking workers."""
+        """Load the lemma dictionary now (digest/lemmas.py), e.g. before forking workers."""
         self._word_terms("Vorbereitung")
 
     def classify(self, article: Article) -> Classification:
@@ -281,7 +280,7 @@ class Classifier:
             self._word_cache[word] = ()
             return ()
         forms = {fold(word)}
-        lemma = simplemma.lemmatize(word, lang="de")
+        lemma = lemmatize(word)
         if isinstance(lemma, str):
             forms.add(fold(lemma))
         if "-" in word:
@@ -289,7 +288,7 @@ class Classifier:
             for part in word.split("-"):
                 if part:
                     forms.add(fold(part))
-                    part_lemma = simplemma.lemmatize(part, lang="de")
+                    part_lemma = lemmatize(part)
                     if isinstance(part_lemma, str):
                         forms.add(fold(part_lemma))
         found: dict[Term, bool] = {}

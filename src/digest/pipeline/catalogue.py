@@ -23,6 +23,7 @@ from the same weeks read them once; memory holds a few weeks, never the archive.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections import OrderedDict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
@@ -70,20 +71,25 @@ class WeekRecord:
 
     @classmethod
     def from_json(cls, data: Any) -> WeekRecord | None:
-        """A record as saved, or None for anything else (an older or damaged manifest)."""
+        """A record as saved, or None for anything else (an older or damaged manifest): a
+        record is trusted without reading its week, so every field must be what it says."""
         try:
-            return cls(
-                stamp=str(data["stamp"]),
-                ids=[str(i) for i in data["ids"]],
-                problems=[list(p) for p in data["problems"]],
-                outside={str(k): int(v) for k, v in data["outside"].items()},
-                editorial=str(data["editorial"]),
-                digest=str(data["digest"]),
-                topics=[(str(t), int(n)) for t, n in data["topics"]],
-                left_out={str(i): list(row) for i, row in data["left_out"].items()},
+            digest = data["digest"]
+            record = cls(
+                stamp=_text(data["stamp"]),
+                ids=[_text(i) for i in _list(data["ids"])],
+                problems=[_problem(p) for p in _list(data["problems"])],
+                outside={_text(k): _number(v) for k, v in _dict(data["outside"]).items()},
+                editorial=_text(data["editorial"]),
+                digest=_text(digest),
+                topics=[(_text(t), _number(n)) for t, n in map(_pair, _list(data["topics"]))],
+                left_out={_text(i): _problem(p) for i, p in _dict(data["left_out"]).items()},
             )
         except (KeyError, TypeError, ValueError, AttributeError):
             return None
+        if record.digest and not _HEX.fullmatch(record.digest):
+            return None
+        return record
 
     @property
     def count(self) -> int:
@@ -288,6 +294,45 @@ class Catalogue:
         problems += outside_problems(outside)
         problems += editorial
         return problems
+
+
+_HEX = re.compile(r"[0-9a-f]{64}")
+
+
+def _text(value: Any) -> str:
+    if not isinstance(value, str):
+        raise TypeError(value)
+    return value
+
+
+def _number(value: Any) -> int:
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise TypeError(value)
+    return value
+
+
+def _list(value: Any) -> list[Any]:
+    if not isinstance(value, list):
+        raise TypeError(value)
+    return value
+
+
+def _dict(value: Any) -> dict[Any, Any]:
+    if not isinstance(value, dict):
+        raise TypeError(value)
+    return value
+
+
+def _pair(value: Any) -> tuple[Any, Any]:
+    first, second = _list(value)
+    return first, second
+
+
+def _problem(value: Any) -> list[Any]:
+    path, line, message, hint = _list(value)
+    if line is not None:
+        _number(line)
+    return [_text(path), line, _text(message), _text(hint)]
 
 
 def previous_records(extra: Mapping[str, Any]) -> dict[str, WeekRecord]:
