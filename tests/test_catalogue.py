@@ -17,6 +17,7 @@ from digest import output, pipeline
 from digest.config import Config, load_config
 from digest.models import Article
 from digest.pipeline.catalogue import Catalogue, WeekRecord
+from digest.render.keys import Digester
 from digest.store import Query, Store
 
 from .pages import k_page, p_release, teaser
@@ -189,7 +190,8 @@ def test_a_new_editorial_rebuilds_its_week_without_reading_the_other(
     assert not built.up_to_date and built.ingest.seen == 0
     (catalogue,) = reads.catalogues
     assert catalogue.fresh == set() and catalogue.rebuilt == {W46}  # no week saw a write
-    assert weeks_read(reads.updating) == {W46}  # its issue is made again; W45 is not read
+    # Its digest is made again from its sections' digest and the editorial: no week is read.
+    assert weeks_read(reads.updating) == set()
     # W45 is loaded only for the pages that show both weeks (the feed shows the editorial
     # and every recent week), once; never the whole archive.
     assert None not in weeks_read(reads.queries)
@@ -234,6 +236,7 @@ GOOD: dict[str, Any] = {
     "outside": {"in/x.txt": 2},
     "editorial": "e" * 64,
     "digest": "ab" * 32,
+    "sections": "cd" * 32,
     "topics": [["Politik", 1], ["Wirtschaft", 1]],
     "left_out": {"c3": ["in/c.txt", 9, "cannot be rendered", "fix it"]},
 }
@@ -245,7 +248,7 @@ def test_a_week_record_round_trips_through_json() -> None:
     assert record.topics == [("Politik", 1), ("Wirtschaft", 1)] and record.count == 2
     assert record.to_json() == GOOD
     assert WeekRecord.from_json(json.loads(json.dumps(record.to_json()))) == record
-    made = WeekRecord("s", ["x"], [], {}, "", "cd" * 32, [("Kultur", 1)], {})
+    made = WeekRecord("s", ["x"], [], {}, "", "cd" * 32, "ef" * 32, [("Kultur", 1)], {})
     assert WeekRecord.from_json(json.loads(json.dumps(made.to_json()))) == made
 
 
@@ -272,6 +275,7 @@ def test_a_week_record_missing_a_key_is_none(key: str) -> None:
         ("left_out", {"c3": 4}),
         ("digest", "zz"),  # not hex: LazyIssue could not read it
         ("digest", 5),
+        ("sections", "ab"),  # not a whole digest
     ],
 )
 def test_a_week_record_of_the_wrong_types_is_none(key: str, value: object) -> None:
@@ -298,3 +302,23 @@ def test_a_damaged_record_in_the_manifest_does_not_stop_the_next_build(
     built = pipeline.build(site)
     assert not built.up_to_date and built.weeks == [W45, W46]
     assert_same_as_fresh(site, tmp_path, "fresh")
+
+
+def test_a_weeks_digest_without_its_articles_is_that_of_its_issue(
+    site: Config, reads: Reads
+) -> None:
+    """The catalogue makes a week's digest from its sections' digest and its editorial,
+    without the articles; loaded, the issue must have that very digest, or keys would
+    differ between a week read in this build and one carried from the last."""
+    site.editorial.folder.mkdir(parents=True, exist_ok=True)
+    (site.editorial.folder / f"{W46}.md").write_text("---\nsubject: Vorab\n---\nText.\n", "utf-8")
+    pipeline.build(site)
+    (catalogue,) = reads.catalogues
+    lazy = catalogue.issues()
+    assert {str(i.week) for i in lazy} == {W45, W46}
+    for issue in lazy:
+        loaded = catalogue.issue(issue.week)
+        assert Digester().shown(loaded) == Digester().shown(issue)
+        assert loaded.topic_counts == issue.topic_counts
+        assert loaded.article_ids and set(loaded.article_ids) == set(issue.article_ids)
+    assert catalogue.issue(lazy[1].week).editorial is not None

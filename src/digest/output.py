@@ -82,6 +82,7 @@ class OutputFolder:
 
     def __init__(self, out: Path, stamp: str = "") -> None:
         self.out = out
+        self._root = os.fspath(out)
         self.entries, self.stamp, self.extra = _read_manifest(out)
         journal = _read_journal(out)
         self.interrupted = (out / JOURNAL).exists()  # a build was killed while writing
@@ -182,7 +183,7 @@ class OutputFolder:
 
     def _same_stat(self, name: str, entry: Entry) -> bool:
         try:
-            info = os.stat(self.out / name)
+            info = os.stat(os.path.join(self._root, name))  # no Path: 52,000 of these
         except OSError:
             return False
         return info.st_size == entry.size and info.st_mtime_ns == entry.mtime_ns

@@ -33,14 +33,14 @@ from ..config import Config
 from ..editorial import read_editorials
 from ..grouping import issue_of
 from ..models import Article, Editorial, Issue, Problem
-from ..render.keys import Digested, Digester
+from ..render.keys import Digested, Digester, issue_digest
 from ..store import Query, Store
 from ..vet import vet
 from ..weeks import IsoWeek
 from .edition import credit, excluded, outside_problems, pins_of_their_week, unmatched_entries
 
 UNDATED = ""  # the record of the articles that belong to no week
-CACHED_WEEKS = 8  # loaded weeks kept for the outputs that follow
+CACHED_WEEKS = 4  # loaded weeks kept for the outputs that follow
 
 
 @dataclass
@@ -53,6 +53,7 @@ class WeekRecord:
     outside: dict[str, int]  # files outside every [[sources]] entry: articles each
     editorial: str = ""  # the digest of the editorial the issue shows ('' for none)
     digest: str = ""  # the issue's digest (Digester.shown), '' when the week has no issue
+    sections: str = ""  # the digest of the issue's sections (Digester.sections)
     topics: list[tuple[str, int]] = field(default_factory=list)  # articles per topic
     # Articles that cannot be rendered: id -> the problem saying so, [path, line, message, hint]
     left_out: dict[str, list[Any]] = field(default_factory=dict)
@@ -65,6 +66,7 @@ class WeekRecord:
             "outside": self.outside,
             "editorial": self.editorial,
             "digest": self.digest,
+            "sections": self.sections,
             "topics": [list(t) for t in self.topics],
             "left_out": self.left_out,
         }
@@ -82,12 +84,13 @@ class WeekRecord:
                 outside={_text(k): _number(v) for k, v in _dict(data["outside"]).items()},
                 editorial=_text(data["editorial"]),
                 digest=_text(digest),
+                sections=_text(data["sections"]),
                 topics=[(_text(t), _number(n)) for t, n in map(_pair, _list(data["topics"]))],
                 left_out={_text(i): _problem(p) for i, p in _dict(data["left_out"]).items()},
             )
         except (KeyError, TypeError, ValueError, AttributeError):
             return None
-        if record.digest and not _HEX.fullmatch(record.digest):
+        if any(v and not _HEX.fullmatch(v) for v in (record.digest, record.sections)):
             return None
         return record
 
@@ -134,7 +137,6 @@ class Catalogue:
         # key and with the same topics shown across the archive.
         self.carried: set[IsoWeek] = set()
         self._loaded: OrderedDict[str, Issue] = OrderedDict()
-        self._prepared: dict[str, list[Article]] = {}  # read this build, until grouped
 
     def update(self, previous: Mapping[str, WeekRecord]) -> None:
         """Bring every week's record up to date, reading only the weeks that changed since
@@ -152,7 +154,14 @@ class Catalogue:
         editorials, wrong = read_editorials(
             self.cfg.editorial.folder, published, self.cfg.path.resolve().parent
         )
-        week_of = {i: IsoWeek.parse(w) for w, r in self.records.items() if w for i in r.ids}
+        pinned = {i for editorial in editorials.values() for i in editorial.top}
+        week_of = {
+            i: IsoWeek.parse(w)
+            for w, r in self.records.items()
+            if w and pinned
+            for i in r.ids
+            if i in pinned
+        }
         editorials, misplaced = pins_of_their_week(editorials, week_of)
         wrong += misplaced
         for found in sorted(editorials):
@@ -168,14 +177,12 @@ class Catalogue:
                 )
         self.editorials = editorials
         for week, record in self.records.items():
-            if not week or not record.ids:
-                continue
-            editorial = self.editorials.get(IsoWeek.parse(week))
-            mark = _editorial_digest(editorial)
-            if week in self.fresh or record.editorial != mark or not record.digest:
-                record.editorial = mark
-                self._summarise(week, record)
-        self._prepared.clear()
+            if week:
+                editorial = self.editorials.get(IsoWeek.parse(week))
+                mark = _editorial_digest(editorial)
+                if week in self.fresh or record.editorial != mark:
+                    record.editorial = mark
+                    self._digest(week, record)
         self._problems = self._gather(wrong)
         self.carried = self._carried(previous)
         self.problems = [*self._problems, *self.left_out_problems()]
@@ -192,8 +199,10 @@ class Catalogue:
             record.ids = [i for i in record.ids if i != article.id]
             weeks.add(week)
         for week in weeks:
-            self._summarise(week, self.records[week])
+            self._loaded.pop(week, None)
+            self._group(week, self.records[week], self._prepare(week)[0])
             if week:
+                self._digest(week, self.records[week])
                 self.carried.discard(IsoWeek.parse(week))
         self.problems = [*self._problems, *self.left_out_problems()]
 
@@ -220,9 +229,7 @@ class Catalogue:
             self._loaded.move_to_end(key)
             return found
         record = self.records[key]
-        articles = self._prepared.pop(key, None)
-        if articles is None:
-            articles, _, _ = self._prepare(key)
+        articles, _, _ = self._prepare(key)
         skip = record.left_out
         made = issue_of(week, [a for a in articles if a.id not in skip], self.cfg.rules)
         editorial = self.editorials.get(week)
@@ -240,11 +247,34 @@ class Catalogue:
         return {week: record.to_json() for week, record in self.records.items()}
 
     def _read(self, week: str, stamp: str) -> WeekRecord:
+        """A week read from the store: what it publishes, summed up; the articles are let go
+        at once (only the records of all weeks are held)."""
         articles, problems, outside = self._prepare(week)
         self.fresh.add(week)
-        self._prepared[week] = articles
         rows = [[p.path, p.line, p.message, p.hint] for p in problems]
-        return WeekRecord(stamp, [a.id for a in articles], rows, outside)
+        record = WeekRecord(stamp, [a.id for a in articles], rows, outside)
+        self._group(week, record, articles)
+        return record
+
+    def _group(self, week: str, record: WeekRecord, articles: Iterable[Article]) -> None:
+        """Sum up a week's issue without its editorial: its sections' digest and counts."""
+        if not week:
+            return  # the undated articles belong to no issue
+        skip = record.left_out
+        issue = issue_of(
+            IsoWeek.parse(week), [a for a in articles if a.id not in skip], self.cfg.rules
+        )
+        record.sections = self.digester.sections(issue.sections).hex()
+        record.topics = [(s.topic, len(s.articles)) for s in issue.sections]
+
+    def _digest(self, week: str, record: WeekRecord) -> None:
+        """The issue's digest: its sections' and its editorial's (see render/keys.py)."""
+        self.rebuilt.add(week)
+        self._loaded.pop(week, None)
+        editorial = self.editorials.get(IsoWeek.parse(week))
+        sections = bytes.fromhex(record.sections)
+        found = issue_digest(IsoWeek.parse(week), editorial, sections)
+        record.digest = found.hex() if record.topics else ""
 
     def _prepare(self, week: str) -> tuple[list[Article], list[Problem], dict[str, int]]:
         """A week's live articles as published: vetted, without [exclude], credited."""
@@ -254,13 +284,6 @@ class Catalogue:
         articles = [a for a in articles if not excluded(a, self.cfg.exclude)]
         credited, outside = credit(articles, self.cfg)
         return credited, problems, outside
-
-    def _summarise(self, week: str, record: WeekRecord) -> None:
-        self.rebuilt.add(week)
-        self._loaded.pop(week, None)
-        issue = self.issue(IsoWeek.parse(week))
-        record.digest = self.digester.shown(issue).hex() if issue.sections else ""
-        record.topics = [(s.topic, len(s.articles)) for s in issue.sections]
 
     def _carried(self, previous: Mapping[str, WeekRecord]) -> set[IsoWeek]:
         def shown(records: Iterable[WeekRecord]) -> set[str]:

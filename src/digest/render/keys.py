@@ -35,11 +35,12 @@ from types import BuiltinFunctionType, FunctionType, MethodType
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from ..models import Article, Issue
+from ..models import Article, Editorial, Issue, Section
+from ..weeks import IsoWeek
 
 # Digests remembered at most: each entry keeps its article alive, so an unbounded memo would
 # hold the whole archive by the end of a full build.
-MEMO_SIZE = 4096
+MEMO_SIZE = 2048
 
 
 class Digested:
@@ -75,15 +76,19 @@ class Digester:
         if isinstance(value, Article):
             digest = hashlib.sha256(repr(value).encode("utf-8", "surrogatepass")).digest()
         else:
-            parts = [repr(value.week).encode(), repr(value.editorial).encode()]
-            for section in value.sections:
-                parts.append(f"{section.topic}|{section.label}|".encode())
-                parts.extend(self.shown(article) for article in section.articles)
-            digest = hashlib.sha256(b"\0".join(parts)).digest()
+            digest = issue_digest(value.week, value.editorial, self.sections(value.sections))
         if len(self._shown) >= MEMO_SIZE:
             self._shown.clear()  # a build walks week by week: older entries are done with
         self._shown[id(value)] = (value, digest)
         return digest
+
+    def sections(self, sections: Iterable[Section]) -> bytes:
+        """The digest of an issue's sections: topics, labels and articles by digest."""
+        parts = []
+        for section in sections:
+            parts.append(f"{section.topic}|{section.label}|".encode())
+            parts.extend(self.shown(article) for article in section.articles)
+        return hashlib.sha256(b"\0".join(parts)).digest()
 
     def stable(self, *parts: object) -> str:
         """The hex digest of `parts`, the same in every process even if they hold sets."""
@@ -142,6 +147,13 @@ class Digester:
             self._walk(value.pattern, out)
         else:
             raise TypeError(f"no stable digest for {type(value).__qualname__}")
+
+
+def issue_digest(week: IsoWeek, editorial: Editorial | None, sections: bytes) -> bytes:
+    """An issue's digest from its week, its editorial and its sections' digest: so a week
+    whose editorial changed gets its new digest without its articles (pipeline/catalogue)."""
+    parts = [repr(week).encode(), repr(editorial).encode(), sections]
+    return hashlib.sha256(b"\0".join(parts)).digest()
 
 
 def _zone(value: date | time) -> str:
