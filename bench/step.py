@@ -29,7 +29,10 @@ def main() -> int:
 
     cfg = load_config(config)
     if kind == "ingest":
-        summary = pipeline.ingest(cfg, [Path(sys.argv[3])])
+        # The configured sources (the corpus folder), as `digest build` reads them: so the
+        # store remembers each file's fingerprint and the full build that follows reads none.
+        assert Path(sys.argv[3]).resolve() in {s.path.resolve() for s in cfg.sources if s.path}
+        summary = pipeline.ingest(cfg)
         out: dict[str, object] = {
             "articles": summary.seen,
             "new": summary.new,

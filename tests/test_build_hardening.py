@@ -300,3 +300,26 @@ def test_an_override_that_matches_nothing_is_reported_with_its_line(
         " article" in err
     )
     assert "'https://www.ulm.de' matches" not in err  # that one is the article's own URL
+
+
+@pytest.mark.parametrize(
+    ("name", "inside"),
+    [
+        ("index.html", True),
+        ("weeks/2026-W04.html", True),
+        ("a..b/c.html", True),
+        ("a/.hidden", True),
+        ("", False),
+        ("/etc/passwd", False),
+        ("../x", False),
+        ("a/../../x", False),
+        ("a//b", False),
+        ("./a", False),
+        ("a/./b", False),
+        ("a/", False),
+        (".", False),
+        ("..", False),
+    ],
+)
+def test_manifest_names_must_lie_below_the_folder(name: str, inside: bool) -> None:
+    assert output._inside(name) is inside

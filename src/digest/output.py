@@ -280,6 +280,8 @@ def _read_journal(out: Path) -> list[str]:
 
 def _inside(rel: str) -> bool:
     """A manifest entry names a file below the folder (a tampered one must not reach out)."""
+    if rel and rel[0] not in "./" and "/." not in rel and "//" not in rel and rel[-1] != "/":
+        return True  # no segment is empty or starts with a dot: the common case, quickly
     parts = rel.split("/")
     return bool(rel) and not rel.startswith("/") and all(p not in ("", ".", "..") for p in parts)
 
