@@ -14,9 +14,6 @@ from __future__ import annotations
 
 import shlex
 
-import dkim
-import dkim.crypto
-
 from ..config_delivery import DkimConfig
 from .transport import PermanentFailure, TransportError
 
@@ -52,6 +49,8 @@ class DkimSigner:
 
         Raises PermanentFailure when dkimpy cannot parse this message's header.
         """
+        import dkim  # here: its import (and dnspython's) costs every run 60 ms
+
         try:
             header: bytes = dkim.sign(
                 message,
@@ -89,6 +88,8 @@ def _load_key(cfg: DkimConfig) -> bytes:
         ) from err
     # dkimpy looks for "--\n" around the base64 block, so a key saved with CRLF would fail.
     pem = pem.replace(b"\r\n", b"\n")
+    import dkim.crypto
+
     try:
         key = dkim.crypto.parse_pem_private_key(pem)
     except Exception as err:  # its hand-written ASN.1 parser fails in several ways on garbage

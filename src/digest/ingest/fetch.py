@@ -13,12 +13,14 @@ import time
 from dataclasses import dataclass
 from http import HTTPStatus
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import quote, urlsplit
 from urllib.request import url2pathname
 
-import httpx
-
 from .files import Refused, read_regular
+
+if TYPE_CHECKING:
+    import httpx
 
 ACCEPT = (
     "application/atom+xml, application/rss+xml, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.1"
@@ -65,6 +67,9 @@ class _Refused(Exception):
     """A redirect we do not follow (raised from the request hook, caught in fetch)."""
 
 
+# httpx is imported where it is used: a run without feeds over HTTP need not pay its import.
+
+
 def fetch(
     url: str,
     validators: Validators | None = None,
@@ -82,6 +87,8 @@ def fetch(
     target). A body is read up to `max_bytes` (after gzip/deflate decoding); a 304 keeps
     the validators sent, unless the server sends new ones.
     """
+    import httpx
+
     sent = validators or Validators()
     scheme = _scheme(url)
     if scheme == "file" and allow_file:
@@ -191,6 +198,8 @@ def _not_followed(location: str) -> str:
 
 def _describe(exc: httpx.HTTPError, timeout: float, max_redirects: int, reading: bool) -> str:
     """Say in a sentence what an httpx exception means for the person running the digest."""
+    import httpx
+
     host = _host(exc)
     if isinstance(exc, httpx.TimeoutException):
         if reading:
