@@ -54,11 +54,12 @@ def main_json(config: Path, *args: str) -> str:
 
 
 def tree(folder: Path) -> dict[str, bytes]:
-    """The files of an output folder, without the manifest (it records each file's mtime)."""
+    """The files of an output folder, without digest's bookkeeping (the manifest records each
+    file's mtime; the feed entry cache is data, not output)."""
     return {
         p.relative_to(folder).as_posix(): p.read_bytes()
         for p in folder.rglob("*")
-        if p.is_file() and p.name != ".digest-manifest.json"
+        if p.is_file() and p.name not in {".digest-manifest.json", ".digest-feed-entries.json"}
     }
 
 

@@ -16,6 +16,7 @@ import pytest
 from digest import output, pipeline
 from digest.config import Config, load_config
 from digest.pipeline import editing
+from digest.pipeline.outputs import FEED_ENTRIES
 from digest.render import environment
 from digest.store import Query
 
@@ -37,7 +38,7 @@ def site(config_file: Path) -> Config:
 
 def tree(folder: Path) -> dict[str, bytes]:
     """Every file below `folder` but digest's own bookkeeping."""
-    skip = {output.MANIFEST, output.JOURNAL}
+    skip = {output.MANIFEST, output.JOURNAL, FEED_ENTRIES}
     return {
         p.relative_to(folder).as_posix(): p.read_bytes()
         for p in sorted(folder.rglob("*"))
@@ -314,3 +315,23 @@ def test_the_global_key_is_the_same_in_every_process(site: Config) -> None:
         for seed in ("1", "2", "3")
     }
     assert len(keys) == 1 and len(keys.pop()) == 64
+
+
+def test_a_damaged_feed_entry_cache_is_made_again(site: Config, tmp_path: Path) -> None:
+    """The issue feed's entries are kept for the next build; a damaged cache costs a render,
+    never a wrong or failed feed."""
+    pipeline.build(site)
+    cache = site.preview / FEED_ENTRIES
+    kept = json.loads(cache.read_text("utf-8"))
+    assert kept and all(v["id"].startswith("tag:") for v in kept.values())
+    for value in kept.values():
+        value["published"] = "gestern"  # not a time
+        value["title"] = "Falsch"
+    cache.write_text(json.dumps(kept), "utf-8")
+    (site.path.parent / "in" / "d.txt").write_text(
+        k_page(title="Dritte Meldung der Woche", day="5.11.2025", teasers=""), "utf-8"
+    )
+    built = pipeline.build(site)
+    assert "feed.atom" in built.written
+    assert "Falsch" not in (site.out / "feed.atom").read_text("utf-8")
+    assert_same_as_fresh(site, tmp_path, "fresh")

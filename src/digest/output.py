@@ -124,6 +124,22 @@ class OutputFolder:
         entry = self.entries.get(name)
         return entry is not None and self.fresh(name, entry.key)
 
+    def load_side(self, name: str) -> Any:
+        """A JSON file of the build's own beside the manifest (a cache): its data, or None
+        when it is missing or unreadable (a cache is only ever a short cut)."""
+        try:
+            return json.loads((self.out / name).read_text("utf-8"))
+        except (OSError, ValueError):
+            return None
+
+    def save_side(self, name: str, data: Any) -> None:
+        target = self.out / name
+        try:
+            self.out.mkdir(parents=True, exist_ok=True)
+            _atomic_write(target, json.dumps(data, ensure_ascii=False).encode("utf-8"))
+        except OSError as exc:
+            raise _error(target, exc) from None
+
     def note(self, name: str) -> str:
         entry = self.entries.get(name)
         return entry.note if entry else ""

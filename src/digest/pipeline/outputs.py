@@ -28,11 +28,14 @@ from ..output import OutputFolder
 from ..render import paths
 from ..render.archive import Page, _Archive
 from ..render.article_pages import article_pages_of
-from ..render.feed import render_feeds
+from ..render.feed import ENTRY_FIELDS, EntryCache, render_feeds
 from ..render.keys import Digester
 from ..store import Store
 from ..weeks import IsoWeek
 from .unchanged import code_hash
+
+# The issue feed's entries of the last build, in the preview folder (render/feed.EntryCache).
+FEED_ENTRIES = ".digest-feed-entries.json"
 
 # Keys of rendered email files that belong in the preview folder.
 EMAIL_SUFFIXES = ("mjml", "html", "txt", "eml")
@@ -146,9 +149,22 @@ class Writer:
         key = self.digester.key(self.base, "feeds", fed_issues(issues, self.cfg))
         if all(self.public.fresh(name, key) for name in names):
             return
-        feeds = render_feeds(issues, self.cfg, self.env, self.l10n)
+        cache = self._entry_cache()
+        feeds = render_feeds(issues, self.cfg, self.env, self.l10n, cache)
         for name in names:
             self.public.write(name, feeds[name], key)
+        self.previews.save_side(FEED_ENTRIES, cache.used)
+
+    def _entry_cache(self) -> EntryCache:
+        """The issue feed's entries of the last build (kept in the preview folder, which is
+        not published), by a key of the issue's digest and everything global."""
+        known = self.previews.load_side(FEED_ENTRIES)
+        valid = {
+            k: v
+            for k, v in (known.items() if isinstance(known, dict) else ())
+            if isinstance(v, dict) and set(v) == ENTRY_FIELDS
+        }
+        return EntryCache(valid, lambda issue: self.digester.key(self.base, "feed entry", issue))
 
 
 def folders(out: Path, preview: Path, new_stamp: str) -> tuple[OutputFolder, OutputFolder]:

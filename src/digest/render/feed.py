@@ -14,8 +14,10 @@ feedgen 1.0.0 quirks this module works around (DESIGN.md section 8):
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date, datetime, time
+from functools import partial
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import jinja2
@@ -41,15 +43,53 @@ _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
 def render_feeds(
-    issues: Sequence[Issue], cfg: Config, env: jinja2.Environment, l10n: L10n
+    issues: Sequence[Issue],
+    cfg: Config,
+    env: jinja2.Environment,
+    l10n: L10n,
+    entries: EntryCache | None = None,
 ) -> dict[str, bytes]:
-    """Return {'feed.atom': ..., 'topics/<topic>.atom': ... for every topic in cfg.rules.order}."""
+    """Return {'feed.atom': ..., 'topics/<topic>.atom': ... for every topic in cfg.rules.order}.
+
+    `entries` holds issue entries rendered before (see `EntryCache`): an issue found there
+    is neither rendered nor loaded again."""
     recent = newest_issues(issues, cfg.feeds.weeks)
-    feeds = {paths.FEED: _issue_feed(recent, cfg, env, l10n)}
+    feeds = {paths.FEED: _issue_feed(recent, cfg, env, l10n, entries)}
     newest_first = newest_issues(issues, len(issues))
     for topic in cfg.rules.order:
         feeds[paths.topic_feed(topic)] = _topic_feed(topic, newest_first, cfg, env, l10n)
     return feeds
+
+
+ENTRY_FIELDS = frozenset(
+    ("id", "title", "published", "updated", "link", "summary", "content", "categories")
+)
+
+
+class EntryCache:
+    """The issue feed's entries as plain data, by a key the caller gives each issue (its
+    digest with everything else the entry depends on), so a build that adds one week renders
+    one entry and loads no other week for the feed. `used` is what this build needed: all a
+    cache has to keep for the next."""
+
+    def __init__(self, known: Mapping[str, Mapping[str, Any]], key: Callable[[Issue], str]):
+        self.known = dict(known)
+        self.key = key
+        self.used: dict[str, dict[str, Any]] = {}
+
+    def entry(self, issue: Issue, make: Callable[[], dict[str, Any]]) -> FeedEntry:
+        """The issue's entry, from the cache if it holds a usable one, else made."""
+        key = self.key(issue)
+        found = self.known.get(key)
+        if found is not None:
+            try:
+                entry = _entry_of(found)
+                self.used[key] = dict(found)
+                return entry
+            except (KeyError, TypeError, ValueError, AttributeError):
+                pass  # a damaged cache file: make the entry again
+        data = self.used[key] = make()
+        return _entry_of(data)
 
 
 def newest_issues(issues: Sequence[Issue], weeks: int) -> list[Issue]:
@@ -115,7 +155,13 @@ def _finish(fg: FeedGenerator, entries: Sequence[FeedEntry], cfg: Config) -> byt
     return data
 
 
-def _issue_feed(recent: Sequence[Issue], cfg: Config, env: jinja2.Environment, l10n: L10n) -> bytes:
+def _issue_feed(
+    recent: Sequence[Issue],
+    cfg: Config,
+    env: jinja2.Environment,
+    l10n: L10n,
+    cache: EntryCache | None,
+) -> bytes:
     labels = [cfg.rules.label(topic) for topic in cfg.rules.order]
     fg = _new_feed(
         cfg,
@@ -125,10 +171,17 @@ def _issue_feed(recent: Sequence[Issue], cfg: Config, env: jinja2.Environment, l
         subtitle=f"{l10n.text('topics')}: {', '.join(labels)}",
         path=paths.FEED,
     )
-    return _finish(fg, [_issue_entry(issue, cfg, env, l10n) for issue in recent], cfg)
+    entries = []
+    for issue in recent:
+        make = partial(_issue_entry_data, issue, cfg, env, l10n)
+        entries.append(cache.entry(issue, make) if cache else _entry_of(make()))
+    return _finish(fg, entries, cfg)
 
 
-def _issue_entry(issue: Issue, cfg: Config, env: jinja2.Environment, l10n: L10n) -> FeedEntry:
+def _issue_entry_data(
+    issue: Issue, cfg: Config, env: jinja2.Environment, l10n: L10n
+) -> dict[str, Any]:
+    """An issue's entry as plain data (JSON-able: see EntryCache)."""
     week_url = _week_url(cfg, issue)
     base = cfg.site.base_url
     html = render_template(
@@ -140,21 +193,34 @@ def _issue_entry(issue: Issue, cfg: Config, env: jinja2.Environment, l10n: L10n)
         href=lambda article: items.absolute_target(article, base),
         credit=lambda article: items.credit(article, l10n),
     )
-    entry = FeedEntry()
-    entry.id(tag_uri(cfg, str(issue.week)))
-    entry.title(_xml(subject_of(issue, cfg, l10n)))
     # published: when the issue goes out (as the .eml's Date); updated: its newest article.
     # A week's articles can be dated after its send time only if the week is still running.
     sent = send_time(issue.week, cfg.site.tz)
-    entry.published(sent)
-    entry.updated(max(_midnight(issue.latest, cfg.site.tz), sent))
-    entry.link(href=week_url)  # the only link: feedgen drops rel/type on entry links
     week_of = l10n.text("week_of", range=l10n.week_range(issue.week))
-    entry.summary(_xml(f"{week_of}: {l10n.items(issue.count)}"), type="text")
+    return {
+        "id": tag_uri(cfg, str(issue.week)),
+        "title": _xml(subject_of(issue, cfg, l10n)),
+        "published": sent.isoformat(),
+        "updated": max(_midnight(issue.latest, cfg.site.tz), sent).isoformat(),
+        "link": week_url,
+        "summary": _xml(f"{week_of}: {l10n.items(issue.count)}"),
+        "content": _xml(html),
+        "categories": [[section.topic, _xml(section.label)] for section in issue.sections],
+    }
+
+
+def _entry_of(data: Mapping[str, Any]) -> FeedEntry:
+    entry = FeedEntry()
+    entry.id(data["id"])
+    entry.title(data["title"])
+    entry.published(datetime.fromisoformat(data["published"]))
+    entry.updated(datetime.fromisoformat(data["updated"]))
+    entry.link(href=data["link"])  # the only link: feedgen drops rel/type on entry links
+    entry.summary(data["summary"], type="text")
     # type="html": the fragment travels escaped as text, never as CDATA.
-    entry.content(_xml(html), type="html")
-    for section in issue.sections:
-        entry.category(term=section.topic, label=_xml(section.label))
+    entry.content(data["content"], type="html")
+    for term, label in data["categories"]:
+        entry.category(term=term, label=label)
     return entry
 
 
