@@ -25,9 +25,24 @@ def make_environment(templates: Path) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        bytecode_cache=_bytecode_cache(),
     )
     env.filters["wrap"] = wrap
     return env
+
+
+def _bytecode_cache() -> jinja2.BytecodeCache | None:
+    """Compiled templates kept in the user's cache folder: compiling them costs every run
+    about 0.1 s. Jinja checks each template's source against its entry and writes entries
+    atomically, so an edited template is compiled again; no cache folder, no cache."""
+    from platformdirs import user_cache_dir
+
+    folder = Path(user_cache_dir("digest")) / f"jinja-{jinja2.__version__}"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None
+    return jinja2.FileSystemBytecodeCache(str(folder))
 
 
 def wrap(text: str, width: int = 72) -> str:
