@@ -2,8 +2,10 @@
 
 An output is stale when the data it shows changed (its key, render/keys.py) or its file is not
 as digest wrote it (output.OutputFolder). Outputs are rendered one at a time and written at
-once, in an order that never lets a page link to one not yet written: the week emails (the
-preview folder), the week pages, the article pages, the topic pages, the feeds, the index.
+once, week by week, oldest first (`Writer.write`), so each week is loaded at most once and
+memory holds a few weeks; the feeds and the index, where readers come in, are written last.
+Weeks that did not change are not loaded at all (pipeline/catalogue.py): their outputs' keys
+take the issue's digest.
 
 Before any of that, `stamp` sums up everything the whole output depends on: the global key
 (digest's code, the templates, the configuration), the store's write count, and the editorial

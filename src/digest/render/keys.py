@@ -6,8 +6,10 @@ folder, the configuration) and of the data the output shows: its context.
 
 - `Digester.key` digests page data through pickle: fast (C), and complete, since pickle
   writes every value of every field. Articles and issues go in as their digests
-  (`Digester.shown`, once per object and build), so the 50,000 pages that show one article
-  each do not pickle it again and again. Functions are pickled by their qualified name:
+  (`Digester.shown`, remembered for the last few thousand objects), so the pages that show
+  one article each do not pickle it again and again. An issue the build did not load (a
+  `Digested` stand-in) goes in as the digest the catalogue kept for it, which is the one
+  `shown` gives the loaded issue (`issue_digest`). Functions are pickled by their qualified name:
   their code is part of the global key, and what they act on (the page, the article) is
   data.
   Pickle keeps the order of dicts and lists; it writes a set in its hash order, which may
