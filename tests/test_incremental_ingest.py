@@ -242,3 +242,44 @@ def test_a_rule_change_reclassifies_the_skipped_files_articles(site: Config) -> 
         if a.title == "Neue Ladesäulen"
     ]
     assert after.topic == "policy"
+
+
+def _stored(cfg: Config, title: str) -> list[str]:
+    (found,) = [a for a in pipeline.list_articles(cfg, Query()) if a.title == title]
+    return list(found.body)
+
+
+def test_a_file_corrected_to_a_shorter_text_is_the_new_truth(site: Config) -> None:
+    """A press release read again with a correction that shortens it (a number, a cut
+    sentence) replaces the stored text: the stored text can only have come from this file.
+    The fuller-text rule is for the same story from several files."""
+    release = p_release()
+    path = _write(site.path.parent / "in" / "p.txt", release)
+    pipeline.ingest(site)
+    assert "Der Stadtrat hat den Beitritt einstimmig beschlossen." in _stored(
+        site, "Stadt tritt Datenbündnis bei"
+    )
+    _write(path, release.replace("einstimmig ", ""))
+    summary = pipeline.ingest(site)
+    assert (summary.files_read, summary.updated, summary.new) == (1, 1, 0)
+    assert "Der Stadtrat hat den Beitritt beschlossen." in _stored(
+        site, "Stadt tritt Datenbündnis bei"
+    )
+    built = pipeline.build(site)
+    article = [n for n in built.written if n.startswith("articles/")]
+    assert article and "einstimmig" not in (site.out / article[0]).read_text("utf-8")
+
+
+def test_one_of_two_files_with_the_same_article_cannot_shorten_it(site: Config) -> None:
+    """The same press release in two files: a shorter version in one of them does not win,
+    since the stored text may be the other file's."""
+    release = p_release()
+    first = _write(site.path.parent / "in" / "p.txt", release)
+    _write(site.path.parent / "in" / "q.txt", release)
+    pipeline.ingest(site)
+    _write(first, release.replace("einstimmig ", ""))
+    summary = pipeline.ingest(site)
+    assert summary.files_read == 1 and summary.updated == 0
+    assert "Der Stadtrat hat den Beitritt einstimmig beschlossen." in _stored(
+        site, "Stadt tritt Datenbündnis bei"
+    )

@@ -167,7 +167,8 @@ def ingest(
                 if before is None:
                     pending[article.id] = article
                 else:
-                    pending[article.id] = merge(before, article)
+                    newer = article.id not in pending and rereads(before, article)
+                    pending[article.id] = merge(before, article, prefer_other=newer)
                     merged_ids.add(article.id)
                 if article.sources:
                     seen_at.setdefault(article.id, article.sources[0])
@@ -281,9 +282,11 @@ def _utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-def merge(kept: Article, other: Article) -> Article:
-    """Combine two versions of one story: the fuller wins, gaps are filled from the other."""
-    winner, loser = (other, kept) if other.fullness > kept.fullness else (kept, other)
+def merge(kept: Article, other: Article, *, prefer_other: bool = False) -> Article:
+    """Combine two versions of one story: the fuller wins (or `other`, if preferred), gaps
+    are filled from the other."""
+    wins = prefer_other or other.fullness > kept.fullness
+    winner, loser = (other, kept) if wins else (kept, other)
     gaps = {
         name: getattr(loser, name)
         for name in _FILLABLE
@@ -291,6 +294,17 @@ def merge(kept: Article, other: Article) -> Article:
     }
     sources = tuple(sorted({*kept.sources, *other.sources}))
     return replace(winner, sources=sources, **gaps)
+
+
+def rereads(stored: Article, read: Article) -> bool:
+    """Tell whether `read` is the stored story read again from the file (or feed) its stored
+    text can only have come from: the same kind, and every source of that kind is one that
+    `read` was seen in. Then the file is the truth, and its text replaces the stored one even
+    when it is shorter (a corrected number, a cut sentence); otherwise the fuller text wins."""
+    if stored.kind != read.kind or not read.sources:
+        return False
+    mine = {s.path for s in stored.sources if s.kind == stored.kind}
+    return bool(mine) and mine <= {s.path for s in read.sources}
 
 
 def same_content(a: Article, b: Article) -> bool:
