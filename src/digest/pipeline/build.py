@@ -93,8 +93,7 @@ def build(
         env = make_environment(cfg.templates)
         l10n = L10n(cfg.site.locale)
         site = Site(cfg, env, l10n, catalogue)
-        writer = Writer(cfg, env, l10n, base, public, previews, digester)
-        writer.carried = catalogue.carried
+        writer = Writer(cfg, env, l10n, base, public, previews, digester, carried=catalogue.carried)
         issues, left_out = site.write_skipping_bad_articles(writer, week, strict)
         summary.articles = catalogue.articles()
         if strict and left_out:

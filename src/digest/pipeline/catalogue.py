@@ -25,19 +25,17 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import OrderedDict
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any, cast
 
 from ..config import Config
-from ..editorial import read_editorials
 from ..grouping import issue_of
 from ..models import Article, Editorial, Issue, Problem
 from ..render.keys import Digested, Digester, issue_digest
 from ..store import Query, Store
-from ..vet import vet
 from ..weeks import IsoWeek
-from .edition import credit, excluded, outside_problems, pins_of_their_week, unmatched_entries
+from .edition import editorials_for, entry_problems, outside_problems, prepared
 
 UNDATED = ""  # the record of the articles that belong to no week
 CACHED_WEEKS = 4  # loaded weeks kept for the outputs that follow
@@ -129,8 +127,7 @@ class Catalogue:
         self.digester = digester
         self.records: dict[str, WeekRecord] = {}
         self.editorials: dict[IsoWeek, Editorial] = {}
-        self.problems: list[Problem] = []  # all of them, those of leave_out last
-        self._problems: list[Problem] = []
+        self._problems: list[Problem] = []  # all but those of the articles left out
         self.fresh: set[str] = set()  # the weeks read from the store in this build
         self.rebuilt: set[str] = set()  # the weeks whose issue was made again
         # The weeks whose issue is the one the last build published, under the same global
@@ -151,30 +148,18 @@ class Catalogue:
             else:
                 self.records[week] = self._read(week, stamp)
         published = [i for record in self.records.values() for i in record.ids]
-        editorials, wrong = read_editorials(
-            self.cfg.editorial.folder, published, self.cfg.path.resolve().parent
-        )
-        pinned = {i for editorial in editorials.values() for i in editorial.top}
-        week_of = {
-            i: IsoWeek.parse(w)
-            for w, r in self.records.items()
-            if w and pinned
-            for i in r.ids
-            if i in pinned
-        }
-        editorials, misplaced = pins_of_their_week(editorials, week_of)
-        wrong += misplaced
-        for found in sorted(editorials):
-            record = self.records.get(str(found))
-            if record is None or not record.ids:
-                wrong.append(
-                    Problem(
-                        editorials[found].path,
-                        None,
-                        f"{found} has no articles to publish: this editorial is not shown",
-                        "check the week in the file name",
-                    )
-                )
+
+        def week_of(pinned: Collection[str]) -> dict[str, IsoWeek]:
+            return {
+                i: IsoWeek.parse(w)
+                for w, r in self.records.items()
+                if w
+                for i in r.ids
+                if i in pinned
+            }
+
+        weeks = {IsoWeek.parse(w) for w, r in self.records.items() if w and r.ids}
+        editorials, wrong = editorials_for(self.cfg, published, week_of, weeks)
         self.editorials = editorials
         for week, record in self.records.items():
             if week:
@@ -185,7 +170,6 @@ class Catalogue:
                     self._digest(week, record)
         self._problems = self._gather(wrong)
         self.carried = self._carried(previous)
-        self.problems = [*self._problems, *self.left_out_problems()]
 
     def leave_out(self, culprits: Iterable[tuple[Article, Problem]]) -> None:
         """Publish the weeks of `culprits` without them (they cannot be rendered); each
@@ -204,13 +188,13 @@ class Catalogue:
             if week:
                 self._digest(week, self.records[week])
                 self.carried.discard(IsoWeek.parse(week))
-        self.problems = [*self._problems, *self.left_out_problems()]
 
-    def left_out_problems(self) -> list[Problem]:
-        """Every article left out because it could not be rendered."""
-        return [
-            Problem(*row) for record in self.records.values() for row in record.left_out.values()
-        ]
+    @property
+    def problems(self) -> list[Problem]:
+        """The build's problems, in the order a whole-archive load reports them, and then
+        each article left out because it could not be rendered."""
+        left_out = [row for record in self.records.values() for row in record.left_out.values()]
+        return [*self._problems, *(Problem(*row) for row in left_out)]
 
     def issues(self) -> list[Issue]:
         """Every week with articles to publish, oldest first: `LazyIssue`s, which answer
@@ -277,13 +261,9 @@ class Catalogue:
         record.digest = found.hex() if record.topics else ""
 
     def _prepare(self, week: str) -> tuple[list[Article], list[Problem], dict[str, int]]:
-        """A week's live articles as published: vetted, without [exclude], credited."""
+        """A week's live articles as published (edition.prepared)."""
         query = Query(iso_week=week) if week else Query(undated=True)
-        stored = self.store.articles(query)
-        articles, problems = vet(stored, self.cfg.ingest.plausible_years())
-        articles = [a for a in articles if not excluded(a, self.cfg.exclude)]
-        credited, outside = credit(articles, self.cfg)
-        return credited, problems, outside
+        return prepared(self.store.articles(query), self.cfg)
 
     def _carried(self, previous: Mapping[str, WeekRecord]) -> set[IsoWeek]:
         def shown(records: Iterable[WeekRecord]) -> set[str]:
@@ -303,12 +283,7 @@ class Catalogue:
 
     def _gather(self, editorial: list[Problem]) -> list[Problem]:
         """The build's problems, in the order a whole-archive load reports them."""
-        cfg = self.cfg
-        problems: list[Problem] = []
-        if cfg.rules.overrides or cfg.exclude:
-            known = self.store.known_refs([*cfg.rules.overrides, *cfg.exclude])
-            problems += unmatched_entries(cfg, known, cfg.rules.overrides, "overrides")
-            problems += unmatched_entries(cfg, known, cfg.exclude, "exclude")
+        problems = entry_problems(self.cfg, self.store)
         outside: dict[str, int] = {}
         for record in self.records.values():  # oldest week first, the undated last
             problems += [Problem(*row) for row in record.problems]

@@ -7,7 +7,7 @@ each credited to its [[sources]] entry, grouped by week, with the week's editori
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -15,7 +15,7 @@ from ..config import Config, SourceConfig, key_lines
 from ..editorial import read_editorials
 from ..grouping import group_by_week
 from ..models import Article, Editorial, Issue, Origin, Problem
-from ..store import Query
+from ..store import Query, Store
 from ..vet import vet
 from ..weeks import IsoWeek
 from . import open_store
@@ -38,26 +38,61 @@ def load_edition(cfg: Config, week: IsoWeek | None = None) -> Edition:
     problems: list[Problem] = []
     with open_store(cfg) as store:
         stored = store.articles(Query(iso_week=str(week) if week else None))
-        if week is None and (cfg.rules.overrides or cfg.exclude):
-            # Only the whole store can tell that an entry matches nothing; a dropped
-            # article is still matched (its entry is not a typo).
-            known = store.known_refs([*cfg.rules.overrides, *cfg.exclude])
-            problems += unmatched_entries(cfg, known, cfg.rules.overrides, "overrides")
-            problems += unmatched_entries(cfg, known, cfg.exclude, "exclude")
-    articles, bad = vet(stored, cfg.ingest.plausible_years())
-    problems += bad
-    articles = [a for a in articles if not excluded(a, cfg.exclude)]
-    articles, uncredited = attribute(articles, cfg)
-    problems += uncredited
-    editorials, wrong = read_editorials(
-        cfg.editorial.folder, [a.id for a in articles], cfg.path.resolve().parent
-    )
-    week_of = {a.id: a.iso_week for a in articles if a.iso_week is not None}
-    editorials, misplaced = pins_of_their_week(editorials, week_of)
-    wrong += misplaced
+        if week is None:
+            problems += entry_problems(cfg, store)
+    articles, bad, outside = prepared(stored, cfg)
+    problems += bad + outside_problems(outside)
+
+    def week_of(pinned: Collection[str]) -> dict[str, IsoWeek]:
+        return {a.id: a.iso_week for a in articles if a.id in pinned and a.iso_week}
+
     weeks = {a.iso_week for a in articles if a.iso_week is not None}
+    editorials, wrong = editorials_for(cfg, [a.id for a in articles], week_of, weeks)
+    if week is not None:
+        wrong = [p for p in wrong if _about_week(p, week)]
+        editorials = {w: e for w, e in editorials.items() if w == week}
+    problems += wrong
+    return Edition(articles, dict(editorials), problems)
+
+
+def prepared(
+    stored: Iterable[Article], cfg: Config
+) -> tuple[list[Article], list[Problem], dict[str, int]]:
+    """Stored articles as published: vetted, without the [exclude] entries, credited. Also
+    the vetting problems, and how many articles each file outside every source gave."""
+    articles, problems = vet(stored, cfg.ingest.plausible_years())
+    articles = [a for a in articles if not excluded(a, cfg.exclude)]
+    credited, outside = credit(articles, cfg)
+    return credited, problems, outside
+
+
+def entry_problems(cfg: Config, store: Store) -> list[Problem]:
+    """An [overrides] or [exclude] entry that matches no stored article. Only the whole
+    store can tell; a dropped article is still matched (its entry is not a typo)."""
+    if not (cfg.rules.overrides or cfg.exclude):
+        return []
+    known = store.known_refs([*cfg.rules.overrides, *cfg.exclude])
+    return [
+        *unmatched_entries(cfg, known, cfg.rules.overrides, "overrides"),
+        *unmatched_entries(cfg, known, cfg.exclude, "exclude"),
+    ]
+
+
+def editorials_for(
+    cfg: Config,
+    published: Sequence[str],
+    week_of: Callable[[Collection[str]], Mapping[str, IsoWeek]],
+    weeks: Collection[IsoWeek],
+) -> tuple[dict[IsoWeek, Editorial], list[Problem]]:
+    """The editorials, their pins resolved against the `published` ids and kept only in
+    their own week (`week_of` gives the week of the pinned ids), with a problem for each
+    bad file, misplaced pin, and editorial of a week without articles (`weeks` have some)."""
+    editorials, wrong = read_editorials(cfg.editorial.folder, published, cfg.path.resolve().parent)
+    pinned = {i for editorial in editorials.values() for i in editorial.top}
+    editorials, misplaced = _pins_of_their_week(editorials, week_of(pinned) if pinned else {})
+    wrong += misplaced
     for found in sorted(editorials):
-        if found not in weeks and (week is None or found == week):
+        if found not in weeks:
             wrong.append(
                 Problem(
                     editorials[found].path,
@@ -66,11 +101,7 @@ def load_edition(cfg: Config, week: IsoWeek | None = None) -> Edition:
                     "check the week in the file name",
                 )
             )
-    if week is not None:
-        wrong = [p for p in wrong if _about_week(p, week)]
-        editorials = {w: e for w, e in editorials.items() if w == week}
-    problems += wrong
-    return Edition(articles, dict(editorials), problems)
+    return editorials, wrong
 
 
 def with_editorials(
@@ -115,13 +146,6 @@ def unmatched_entries(
         for ref in refs
         if ref not in known
     ]
-
-
-def attribute(articles: Iterable[Article], cfg: Config) -> tuple[list[Article], list[Problem]]:
-    """Credit each article to the [[sources]] entry its files lie in (see `credit`), with a
-    problem for each file outside every entry."""
-    credited, outside = credit(articles, cfg)
-    return credited, outside_problems(outside)
 
 
 def credit(articles: Iterable[Article], cfg: Config) -> tuple[list[Article], dict[str, int]]:
@@ -185,7 +209,7 @@ def _sources_of(article: Article, roots: list[tuple[str, SourceConfig]]) -> list
     return [source for root, source in roots if any(within(s.path, root) for s in article.sources)]
 
 
-def pins_of_their_week(
+def _pins_of_their_week(
     editorials: Mapping[IsoWeek, Editorial], week_of: Mapping[str, IsoWeek]
 ) -> tuple[dict[IsoWeek, Editorial], list[Problem]]:
     """Keep only the pinned Top-Meldungen that appear in the editorial's own week;

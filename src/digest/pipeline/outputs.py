@@ -30,7 +30,7 @@ from ..output import OutputFolder
 from ..render import paths
 from ..render.archive import Page, _Archive
 from ..render.article_pages import article_pages_of
-from ..render.feed import ENTRY_FIELDS, EntryCache, render_feeds
+from ..render.feed import EntryCache, render_feeds
 from ..render.keys import Digester
 from ..store import Store
 from ..weeks import IsoWeek
@@ -136,6 +136,7 @@ class Writer:
         the global key), its pages are as they were, and the week is not loaded for them."""
         if issue.week in self.carried:
             names = [paths.article_page(i) for i in issue.article_ids]
+            # A list, not a generator: every intact page must be marked kept.
             if all([self.public.unchanged(name) for name in names]):
                 return
         for name, page in article_pages_of(archive, issue):
@@ -161,12 +162,10 @@ class Writer:
         """The issue feed's entries of the last build (kept in the preview folder, which is
         not published), by a key of the issue's digest and everything global."""
         known = self.previews.load_side(FEED_ENTRIES)
-        valid = {
-            k: v
-            for k, v in (known.items() if isinstance(known, dict) else ())
-            if isinstance(v, dict) and set(v) == ENTRY_FIELDS
-        }
-        return EntryCache(valid, lambda issue: self.digester.key(self.base, "feed entry", issue))
+        return EntryCache(
+            known if isinstance(known, dict) else {},
+            lambda issue: self.digester.key(self.base, "feed entry", issue),
+        )
 
 
 def folders(out: Path, preview: Path, new_stamp: str) -> tuple[OutputFolder, OutputFolder]:

@@ -61,11 +61,6 @@ def render_feeds(
     return feeds
 
 
-ENTRY_FIELDS = frozenset(
-    ("id", "title", "published", "updated", "link", "summary", "content", "categories")
-)
-
-
 class EntryCache:
     """The issue feed's entries as plain data, by a key the caller gives each issue (its
     digest with everything else the entry depends on), so a build that adds one week renders
