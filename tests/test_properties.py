@@ -130,3 +130,22 @@ def test_ingest_then_build_always_succeeds_and_every_output_parses(
         assert first_code in (0, 1) and second_code in (0, 1), log
         if second_code == 0:
             every_output_parses(folder / "public")
+
+
+@given(
+    st.text(alphabet="abcdeinrstu 12", max_size=40),
+    st.text(alphabet="abcdeinrstu 12", max_size=40),
+)
+def test_the_indel_screen_never_drops_a_pair_sequencematcher_accepts(a: str, b: str) -> None:
+    # near_duplicates screens pairs with rapidfuzz's indel ratio before SequenceMatcher
+    # decides; the screen is sound only if that ratio is never below SequenceMatcher's.
+    from difflib import SequenceMatcher
+
+    from rapidfuzz.distance import Indel
+
+    if not a and not b:
+        return
+    exact = SequenceMatcher(None, b, a, autojunk=False).ratio()
+    assert Indel.normalized_similarity(a, b) >= exact - 1e-12
+    if exact >= 0.85:
+        assert Indel.normalized_similarity(a, b, score_cutoff=0.85 - 1e-9) > 0

@@ -13,6 +13,7 @@ import sys
 import tempfile
 import threading
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -141,6 +142,7 @@ def test_random_bytes_are_not_an_sqlite_file_and_stay_untouched(tmp_path: Path) 
 
 _READ_ONLY_CHILD = """
 import json, os, sys
+from dataclasses import replace
 from pathlib import Path
 from digest.errors import StoreError
 from digest.store import Store
@@ -332,3 +334,64 @@ def test_new_or_empty_file_becomes_a_stamped_store(tmp_path: Path, empty: bool) 
         assert db.execute("PRAGMA application_id").fetchone()[0] == APPLICATION_ID
         assert db.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS)
     db.close()
+
+
+def _triggers(store: Store) -> list[tuple[str, str]]:
+    return store._db.execute(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' ORDER BY name"
+    ).fetchall()
+
+
+def test_a_bulk_put_counts_its_weeks_once_and_keeps_the_triggers(tmp_path: Path) -> None:
+    """A put of BULK articles or more sets the counting triggers aside and counts once: every
+    week an article entered or left gets a newer generation, and the triggers come back as
+    they were, so a later single write (or one by hand) is counted again."""
+    from datetime import date, timedelta
+
+    from digest.store.articles import BULK
+
+    from .issues import article
+
+    monday = date(2025, 11, 3)
+    moved = article("Umzug in eine andere Woche", monday, "policy")
+    with Store(tmp_path / "s.sqlite") as store:
+        with store.transaction():
+            store.put([moved])
+        triggers = _triggers(store)
+        assert len(triggers) == 6
+        before = store.week_generations()
+        assert set(before) == {"2025-W45"}
+        many = [
+            article(f"Meldung Nummer {n}", monday + timedelta(days=7 + n % 14), "other")
+            for n in range(BULK + 5)
+        ]
+        with store.transaction():  # the moved article changes its date, so its id stays
+            store.put([*many, replace(moved, date=monday + timedelta(days=21))])
+        after = store.week_generations()
+        assert set(after) == {"2025-W45", "2025-W46", "2025-W47", "2025-W48"}
+        assert all(after[week] > before["2025-W45"] for week in after)
+        assert _triggers(store) == triggers
+        # Counting row by row again: one small put marks just its week, newer still.
+        with store.transaction():
+            store.put([article("Einzeln danach", monday + timedelta(days=28), "other")])
+        assert store.week_generations()["2025-W49"] > max(after.values())
+
+
+def test_a_failed_bulk_put_rolls_back_with_its_triggers(tmp_path: Path) -> None:
+    from datetime import date, timedelta
+
+    from digest.store.articles import BULK
+
+    from .issues import article
+
+    with Store(tmp_path / "s.sqlite") as store:
+        triggers = _triggers(store)
+        many = [
+            article(f"Meldung {n}", date(2025, 11, 3) + timedelta(days=n % 30), "other")
+            for n in range(BULK)
+        ]
+        with pytest.raises(RuntimeError), store.transaction():
+            store.put(many)
+            raise RuntimeError("stopped half-way")
+        assert _triggers(store) == triggers
+        assert store.count() == 0 and store.week_generations() == {}

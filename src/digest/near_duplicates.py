@@ -16,7 +16,10 @@ numbers and do not carry the same numbers are different stories ("Haushalt 2025"
 Dates are compared first, so the work grows with the articles per day, not with the square of
 the archive: every article is compared only with those dated at most `days` days from it, and
 among those only with titles that share a word (see _Index) and whose numbers and lengths
-allow the ratio; SequenceMatcher runs only on what is left.
+allow the ratio. What is left is screened with rapidfuzz's indel ratio, 2 x (longest common
+subsequence) / (both lengths): the blocks SequenceMatcher matches form a common subsequence,
+so that ratio is never below SequenceMatcher's, and a pair under the threshold there is under
+it here too. SequenceMatcher, whose ratio decides, runs only on the pairs that pass.
 """
 
 from __future__ import annotations
@@ -26,6 +29,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from difflib import SequenceMatcher
+
+from rapidfuzz.distance import Indel
 
 from .normalise import fold
 
@@ -100,6 +105,7 @@ def near_duplicates(
     apart; ids must differ.
     """
     wanted = {a.id for a in articles}
+    screen = threshold - 1e-9  # rounding must not screen out a pair exactly at the threshold
     index = _Index()
     for other in others:
         if other.id not in wanted:
@@ -115,11 +121,14 @@ def near_duplicates(
         for candidate in index.candidates(key, days):
             if not _may_match(key, candidate, threshold):
                 continue
+            if Indel.normalized_similarity(key.text, candidate.text, score_cutoff=screen) == 0:
+                continue
             if matcher is None:
                 matcher = SequenceMatcher(None, autojunk=False)
                 matcher.set_seq2(key.text)  # it caches its analysis of the second text
-            ratio = _ratio(matcher, candidate, threshold)
-            if ratio is not None:
+            matcher.set_seq1(candidate.text)
+            ratio = matcher.ratio()
+            if ratio >= threshold:
                 found.append(NearDuplicate(article, candidate.item, ratio))
         index.add(key)
     return found
@@ -169,12 +178,3 @@ def _may_match(key: _Key, other: _Key, threshold: float) -> bool:
         return False
     total = len(key.text) + len(other.text)
     return bool(total) and 2 * min(len(key.text), len(other.text)) >= threshold * total
-
-
-def _ratio(matcher: SequenceMatcher[str], other: _Key, threshold: float) -> float | None:
-    """The ratio if it reaches `threshold`; the cheaper upper bound is tried first."""
-    matcher.set_seq1(other.text)
-    if matcher.quick_ratio() < threshold:
-        return None
-    ratio = matcher.ratio()
-    return ratio if ratio >= threshold else None

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field, fields, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -90,6 +92,25 @@ def _reclassify_if_rules_changed(store: Store, classifier: Classifier) -> None:
         store.set_meta(_RULES_KEY, fingerprint)
 
 
+@contextmanager
+def _no_cycle_collection() -> Iterator[None]:
+    """Let no cyclic garbage collection run inside the block (the workers forked in it
+    inherit this).
+
+    An ingest keeps every article it reads until its transaction: at 50,000 articles some
+    650,000 objects, none of them in a cycle, that the collector's full passes scanned again
+    and again as they grew, 2 s of a 16 s ingest. What the block leaves in cycles (a caught
+    exception's traceback) is collected when the collector runs again after it.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def ingest(
     cfg: Config,
     paths: Sequence[Path] | None = None,
@@ -108,6 +129,19 @@ def ingest(
     one (see corrections.retract_corrected); a new article that looks like another live one
     is reported in `notices`. `now` gives the time of a retraction and of a fetch.
     """
+    with _no_cycle_collection():
+        return _ingest(cfg, paths, progress, strict=strict, now=now, fetcher=fetcher)
+
+
+def _ingest(
+    cfg: Config,
+    paths: Sequence[Path] | None = None,
+    progress: Progress | None = None,
+    *,
+    strict: bool = False,
+    now: Callable[[], datetime] | None = None,
+    fetcher: Fetch | None = None,
+) -> IngestSummary:
     summary = IngestSummary()
     at = (now or _utc_now)()
     inputs, summary.problems = collect_inputs(cfg, paths)

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -41,6 +42,14 @@ _SELECT = f"SELECT {', '.join(_COLUMNS)} FROM articles"
 # An article the editor has not taken out (`digest drop`), no corrected version retracts,
 # and some source file still holds (gone_at).
 LIVE = "dropped_at IS NULL AND replaced_by IS NULL AND gone_at IS NULL"
+# From this many articles on, a put inside a transaction counts its writes once for all
+# instead of row by row (see ArticleQueries._counted_once).
+BULK = 256
+# json.dumps(..., ensure_ascii=False) makes a new encoder on every call; one made once writes
+# the same text (the default separators) at twice the speed, five times per stored article.
+_JSON = json.JSONEncoder(ensure_ascii=False).encode
+# The triggers of migration 7 that an upsert of articles and an insert of sources fire.
+_PUT_TRIGGERS = ("articles_insert_counts", "articles_update_counts", "sources_insert_counts")
 _UPSERT = (
     f"INSERT INTO articles ({', '.join(_COLUMNS)}) VALUES ({', '.join('?' * len(_COLUMNS))}) "
     f"ON CONFLICT (id) DO UPDATE SET " + ", ".join(f"{c} = excluded.{c}" for c in _COLUMNS[1:])
@@ -91,8 +100,56 @@ class ArticleQueries(StoreBase):
     def put(self, articles: Iterable[Article]) -> None:
         """Insert or replace articles and add their sources (call inside `transaction()`)."""
         stored = list(articles)
-        self._db.executemany(_UPSERT, map(_row, stored))
-        self.add_sources(stored)
+        if len(stored) < BULK or not self._db.in_transaction:
+            self._db.executemany(_UPSERT, map(_row, stored))
+            self.add_sources(stored)
+            return
+        with self._counted_once(stored):
+            self._db.executemany(_UPSERT, map(_row, stored))
+            self.add_sources(stored)
+
+    @contextmanager
+    def _counted_once(self, articles: Sequence[Article]) -> Iterator[None]:
+        """Write `articles` with the counting triggers set aside, then count once.
+
+        The triggers of migration 7 bump meta.generation and mark the article's week for
+        every row, three statements per article; on a first ingest of 50,000 articles they
+        took half the insert time. Here they are dropped, the block writes, and the same
+        facts are recorded once: one new generation, given to every week an article of the
+        block left or entered. The triggers are then created again from their own stored
+        SQL. All of it happens inside the caller's transaction, so a failure rolls the
+        triggers back with the rows, and no other connection ever sees a store without them.
+        """
+        ids = [a.id for a in articles]
+        weeks = {str(a.iso_week) if a.iso_week else "" for a in articles}
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            weeks.update(
+                week or ""
+                for (week,) in self._db.execute(
+                    f"SELECT iso_week FROM articles WHERE id IN ({', '.join('?' * len(chunk))})",
+                    chunk,
+                )
+            )
+        names = ", ".join("?" * len(_PUT_TRIGGERS))
+        triggers = self._db.execute(
+            f"SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name IN ({names})",
+            _PUT_TRIGGERS,
+        ).fetchall()
+        for name, _ in triggers:
+            self._db.execute(f'DROP TRIGGER "{name}"')
+        yield
+        for _, sql in triggers:
+            self._db.execute(sql)
+        self._db.execute(
+            "UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'generation'"
+        )
+        self._db.executemany(
+            "INSERT INTO week_changes (week, generation) SELECT ?, CAST(value AS INTEGER) "
+            "FROM meta WHERE key = 'generation' "
+            "ON CONFLICT (week) DO UPDATE SET generation = excluded.generation",
+            [(week,) for week in sorted(weeks)],
+        )
 
     def add_sources(self, articles: Iterable[Article]) -> None:
         """Record where stored articles were seen; known sources are kept as they are."""
@@ -257,8 +314,8 @@ def _classification_row(c: Classification) -> tuple[str, str, str, str | None]:
     matches = [[m.topic, m.term, m.field, m.count, m.points, m.modifier] for m in c.matches]
     return (
         c.topic,
-        json.dumps(dict(c.scores), ensure_ascii=False),
-        json.dumps(matches, ensure_ascii=False),
+        _JSON(dict(c.scores)),
+        _JSON(matches),
         c.override,
     )
 
@@ -277,11 +334,11 @@ def _row(a: Article) -> tuple[object, ...]:
         a.lead,
         a.teaser,
         a.caption,
-        json.dumps(list(a.body), ensure_ascii=False),
+        _JSON(list(a.body)),
         a.author,
         a.place,
-        json.dumps(list(a.urls), ensure_ascii=False),
-        json.dumps(list(a.keywords), ensure_ascii=False),
+        _JSON(list(a.urls)),
+        _JSON(list(a.keywords)),
         a.image_credit,
         a.section,
         *_classification_row(a.classification),
