@@ -53,12 +53,14 @@ def read_file(
     *,
     max_bytes: int = DEFAULT_MAX_BYTES,
     years: Years | None = None,
+    data: bytes | Refused | None = None,
 ) -> FileResult:
     """Read one file, detect its encoding and format, and extract its articles.
 
     Only a regular file of at most `max_bytes` is read; a document in a format we cannot
     read (.docx, .pdf, .html ...) is refused by its name, with what to do instead. An
-    article dated outside `years` (default: those of a default config) is left out.
+    article dated outside `years` (default: those of a default config) is left out. `data`
+    is what read_regular(path, max_bytes) gave, when the caller has read the file already.
     """
     kind = document_kind(path)
     if kind is not None:
@@ -67,7 +69,8 @@ def read_file(
             f"is {kind} ({path.suffix.lower()}), not a plain-text dump",
             "save it as plain text (.txt) and ingest that file",
         )
-    data = read_regular(path, max_bytes)
+    if data is None:
+        data = read_regular(path, max_bytes)
     if isinstance(data, Refused):
         return _failed(shown_as, data.message, data.hint)
     return parse_bytes(data, shown_as, years)

@@ -232,7 +232,7 @@ def _ingest(
         for old, kept in folded.retire:
             store.replace(old, kept, at)
         readings = [
-            (path, reading_of(replace(a, id=folded.alias.get(a.id, a.id)) for a in found))
+            (path, reading_of(found, folded.alias))
             for path, found in files
             if found and found[0].format != FEED
         ]

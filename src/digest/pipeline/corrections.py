@@ -17,11 +17,14 @@ from ..store import Hidden, Reading, Store
 SAME_TEXT = 0.8
 
 
-def reading_of(articles: Iterable[Article]) -> Reading:
-    """How one file reads: per kind ("main", "teaser"), its article ids in line order."""
+def reading_of(articles: Iterable[Article], alias: Mapping[str, str] | None = None) -> Reading:
+    """How one file reads: per kind ("main", "teaser"), its article ids in line order; an id
+    in `alias` (folded into another story) is read as the one it became."""
     lines: dict[str, list[tuple[int, str]]] = {}
+    alias = alias or {}
     for a in articles:
-        lines.setdefault(a.kind, []).append((a.sources[0].line if a.sources else 0, a.id))
+        line = a.sources[0].line if a.sources else 0
+        lines.setdefault(a.kind, []).append((line, alias.get(a.id, a.id)))
     return {kind: [i for _, i in sorted(found, key=_line)] for kind, found in lines.items()}
 
 

@@ -179,12 +179,13 @@ def job_of(cfg: Config, classifier: Classifier, *, hash_files: bool = False) -> 
     )
 
 
-def read_input(item: Input, job: Job) -> FileResult:
-    """Read one input as its kind, unclassified."""
+def read_input(item: Input, job: Job, data: bytes | Refused | None = None) -> FileResult:
+    """Read one input as its kind, unclassified (`data`: its content, if read already)."""
     shown = item.shown or shown_path(item.path, job.base)
     if item.kind == "dumps":
-        return read_file(item.path, shown, max_bytes=job.max_bytes, years=job.years)
-    data = read_regular(item.path, job.max_bytes)
+        return read_file(item.path, shown, max_bytes=job.max_bytes, years=job.years, data=data)
+    if data is None:
+        data = read_regular(item.path, job.max_bytes)
     if isinstance(data, Refused):
         return FileResult(shown, (), (Problem(shown, None, data.message, data.hint),))
     if item.kind == "markdown":
@@ -203,7 +204,7 @@ def feed_result(feed: FeedResult, shown: str) -> FileResult:
 
 def classified(classifier: Classifier, article: Article) -> Article:
     """The article with its topic by the current rules."""
-    return replace(article, classification=classifier.classify(article))
+    return article.evolve(classification=classifier.classify(article))
 
 
 # Worker state for parallel reading; set in the parent before the pool forks, so the
@@ -215,8 +216,11 @@ PARALLEL_MIN_FILES = 64
 def _read_one(item: Input) -> FileResult:
     assert _WORKER is not None
     job = _WORKER
-    sha = file_hash(item.path, job.max_bytes) if job.hash_files else None  # see unchanged.py
-    result = read_input(item, job)
+    data, sha = None, None
+    if job.hash_files:  # see unchanged.py; the bytes hashed are the bytes parsed
+        data = read_regular(item.path, job.max_bytes)
+        sha = None if isinstance(data, Refused) else hashlib.sha256(data).hexdigest()
+    result = read_input(item, job, data)
     articles = tuple(classified(job.classifier, a) for a in result.articles)
     return replace(result, articles=articles, sha256=sha)
 
