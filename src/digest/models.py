@@ -30,7 +30,8 @@ class _Compact:
         if not changes.keys() <= set(names):
             raise TypeError(f"{type(self).__name__} has no field {sorted(set(changes) - set(names))}")
         make: Any = type(self)
-        return make(*[changes[n] if n in changes else getattr(self, n) for n in names])
+        copy: Self = make(*[changes[n] if n in changes else getattr(self, n) for n in names])
+        return copy
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,7 +6,7 @@ import gc
 import hashlib
 import time
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field, fields, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -18,9 +18,10 @@ from ..ingest.feeds import FORMAT as FEED
 from ..ingest.files import shown_path
 from ..models import Article, Problem, Source
 from ..store import FileFingerprint, Query, SourceState, Store
-from .corrections import near_duplicate_notices, reading_of, retire_vanished, retract_corrected
+from .corrections import reading_of, retire_vanished, retract_corrected
 from .dedup import fold, placed_id, places_differ, wanted_ids
 from .feeds import FeedRead, Fetch, fetch_feeds, moved_notices
+from .lookalikes import LookAlikes
 from .reading import PARALLEL_MIN_FILES, classified, collect_inputs, job_of, read_all
 from .sources import SourceStatus, file_states, source_status
 from .unchanged import READER_KEY, Plan, deleted_files, fingerprint, plan_reads, reader_key
@@ -184,7 +185,7 @@ def _ingest(
         summary.stopped = True
         return summary
 
-    with open_store(cfg, classifier) as store, store.transaction():
+    with open_store(cfg, classifier) as store, store.transaction(), ExitStack() as later:
         incoming = [a for _, found in files for a in found]
         existing = store.get_many(sorted({a.id for a in incoming}))
         pending: dict[str, Article] = {}
@@ -227,6 +228,8 @@ def _ingest(
         # Articles arrive classified; only a merge of two versions needs a fresh look.
         for i in rewrite & merged_ids:
             pending[i] = classified(classifier, pending[i])
+        fresh = [pending[i] for i in pending if i not in existing]
+        lookalikes = later.enter_context(LookAlikes.start(store, fresh, pending))  # see there
         store.put(pending[i] for i in sorted(rewrite))
         store.add_sources(a for i, a in pending.items() if i not in rewrite)
         for old, kept in folded.retire:
@@ -251,8 +254,7 @@ def _ingest(
         store.set_source_states(states)
         if configured:
             _remember_files(store, read, plan, deleted, key)
-        fresh = [pending[i] for i in pending if i not in existing]
-        summary.notices += near_duplicate_notices(store, fresh, seen_at)
+        summary.notices += lookalikes.notices(store, seen_at)
         summary.undated = store.count_undated()
         summary.weeks = store.weeks()
         summary.total = store.count()

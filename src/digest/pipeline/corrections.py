@@ -1,6 +1,6 @@
-"""What ingest learns from comparing a run with the store: corrected articles and look-alikes.
-
-Both run inside ingest's transaction, after the run's articles are written.
+"""What ingest learns from comparing a run with the store: corrected articles and vanished
+ones. Both run inside ingest's transaction, after the run's articles are written
+(look-alikes: lookalikes.py).
 """
 
 from __future__ import annotations
@@ -9,8 +9,8 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import datetime
 from difflib import SequenceMatcher
 
-from ..models import Article, Problem, Source
-from ..near_duplicates import Titled, near_duplicates, similar_titles
+from ..models import Article
+from ..near_duplicates import similar_titles
 from ..store import Hidden, Reading, Store
 
 # Two versions whose texts (lead, teaser, body) are this alike tell the same story.
@@ -167,32 +167,3 @@ def same_story(old: Article, new: Article) -> bool:
 
 def _text(a: Article) -> str:
     return " ".join(p for p in (a.lead, a.teaser, *a.body) if p)
-
-
-def near_duplicate_notices(
-    store: Store, new: Sequence[Article], seen_at: Mapping[str, Source]
-) -> list[Problem]:
-    """A notice for each new live article whose title and date are close to another's."""
-    dated = [a for a in new if a.date is not None]
-    if not dated:
-        return []
-    pool = [
-        Titled(i, title, day)
-        for i, title, day in store.live_titles({a.date for a in dated if a.date}, spread=1)
-    ]
-    live = {t.id for t in pool}
-    subjects = [Titled(a.id, a.title, a.date) for a in dated if a.id in live and a.date]
-    notices = []
-    for pair in near_duplicates(subjects, pool):
-        a, other = pair.article, pair.other
-        source = seen_at.get(a.id)
-        notices.append(
-            Problem(
-                source.path if source else "",
-                source.line if source else None,
-                f'new article {a.id} "{a.title}" ({a.date.isoformat()}) looks like '
-                f'{other.id} "{other.title}" ({other.date.isoformat()})',
-                "if they are the same story, `digest drop ID` the one to hide",
-            )
-        )
-    return notices
