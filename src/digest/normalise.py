@@ -192,7 +192,13 @@ def fold_words(text: str) -> str:
 
 def article_id(title: str, day: date | None) -> str:
     """Derive a stable id from the story's normalised title and date (not from its source)."""
-    key = f"{day.isoformat() if day else 'undated'}|{_NON_WORD.sub(' ', fold(title)).strip()}"
+    return keyed_id(fold_words(title), day)
+
+
+def keyed_id(words: str, day: date | None) -> str:
+    """article_id of a title already folded into words (fold_words): for one title on
+    several days, fold it once."""
+    key = f"{day.isoformat() if day else 'undated'}|{words}"
     return hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
 
 

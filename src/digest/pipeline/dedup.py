@@ -30,7 +30,7 @@ from datetime import date, timedelta
 from functools import lru_cache
 
 from ..models import Article
-from ..normalise import article_id, fold_words
+from ..normalise import article_id, fold_words, keyed_id
 
 
 def place_of(article: Article) -> str:
@@ -61,7 +61,8 @@ def neighbour_ids(article: Article) -> tuple[str, ...]:
 
 @lru_cache(maxsize=1 << 16)  # each article is asked twice: for the look-up, then the fold
 def _neighbours(title: str, day: date) -> tuple[str, ...]:
-    return tuple(article_id(title, _shift(day, k)) for k in (-1, 1))
+    words = fold_words(title)
+    return tuple(keyed_id(words, _shift(day, k)) for k in (-1, 1))
 
 
 def _shift(day: date, days: int) -> date:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, timedelta
+
+import orjson
 
 from ..models import Article, Classification, Match, Source
 from .base import StoreBase
@@ -45,9 +46,14 @@ LIVE = "dropped_at IS NULL AND replaced_by IS NULL AND gone_at IS NULL"
 # From this many articles on, a put inside a transaction counts its writes once for all
 # instead of row by row (see ArticleQueries._counted_once).
 BULK = 256
-# json.dumps(..., ensure_ascii=False) makes a new encoder on every call; one made once writes
-# the same text (the default separators) at twice the speed, five times per stored article.
-_JSON = json.JSONEncoder(ensure_ascii=False).encode
+
+
+def _json(value: object) -> str:
+    """JSON text of a list or dict column: orjson, 3.5 times as fast as json.dumps, which
+    took a third of the time to store an article (five columns each). Its text is UTF-8
+    without spaces; json.loads and orjson.loads read both it and rows written before."""
+    return orjson.dumps(value).decode()
+
 # The triggers of migration 7 that an upsert of articles and an insert of sources fire.
 _PUT_TRIGGERS = ("articles_insert_counts", "articles_update_counts", "sources_insert_counts")
 _UPSERT = (
@@ -314,8 +320,8 @@ def _classification_row(c: Classification) -> tuple[str, str, str, str | None]:
     matches = [[m.topic, m.term, m.field, m.count, m.points, m.modifier] for m in c.matches]
     return (
         c.topic,
-        _JSON(dict(c.scores)),
-        _JSON(matches),
+        _json(dict(c.scores)),
+        _json(matches),
         c.override,
     )
 
@@ -334,11 +340,11 @@ def _row(a: Article) -> tuple[object, ...]:
         a.lead,
         a.teaser,
         a.caption,
-        _JSON(list(a.body)),
+        _json(list(a.body)),
         a.author,
         a.place,
-        _JSON(list(a.urls)),
-        _JSON(list(a.keywords)),
+        _json(list(a.urls)),
+        _json(list(a.keywords)),
         a.image_credit,
         a.section,
         *_classification_row(a.classification),
@@ -352,11 +358,11 @@ def _article(row: Sequence[object], sources: tuple[Source, ...]) -> Article:
     r = dict(zip(_COLUMNS, row, strict=True))
     matches = tuple(
         Match(str(t), str(term), str(f), int(n), float(p), bool(mod))
-        for t, term, f, n, p, mod in json.loads(str(r["matches"]))
+        for t, term, f, n, p, mod in orjson.loads(str(r["matches"]))
     )
     classification = Classification(
         topic=str(r["topic"]),
-        scores=tuple((k, float(v)) for k, v in json.loads(str(r["scores"])).items()),
+        scores=tuple((k, float(v)) for k, v in orjson.loads(str(r["scores"])).items()),
         matches=matches,
         override=r["override"] if r["override"] is None else str(r["override"]),
     )
@@ -372,11 +378,11 @@ def _article(row: Sequence[object], sources: tuple[Source, ...]) -> Article:
         lead=text["lead"],
         teaser=text["teaser"],
         caption=text["caption"],
-        body=tuple(json.loads(str(r["body"]))),
+        body=tuple(orjson.loads(str(r["body"]))),
         author=text["author"],
         place=text["place"],
-        urls=tuple(json.loads(str(r["urls"]))),
-        keywords=tuple(json.loads(str(r["keywords"]))),
+        urls=tuple(orjson.loads(str(r["urls"]))),
+        keywords=tuple(orjson.loads(str(r["keywords"]))),
         image_credit=text["image_credit"],
         section=text["section"],
         html=text["html"],
