@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from .lemmas import lemmatize
-from .models import OTHER, Article, Classification, Match
+from .models import OTHER, Article, Classification, Match, match_of
 from .normalise import fold
 
 Mode = Literal["contains", "prefix", "suffix", "exact", "phrase"]
@@ -211,13 +211,13 @@ class Classifier:
                         seen[0] += 1
         weights, factor = self.rules.field_weights, self.rules.modifier_factor
         matches = [
-            Match(
+            match_of(
                 term.topic,
                 term.spelling,
                 name,
                 n,
                 term.weight * weights[name] * (1.0 if head else factor),
-                modifier=not head,
+                not head,
             )
             for (term, name), (n, head) in counts.items()
         ]
@@ -228,7 +228,7 @@ class Classifier:
             and self.rules.joint_kicker_weight
         ):
             matches.append(
-                Match(
+                match_of(
                     self.rules.joint_kicker_topic,
                     "A / B",
                     "kicker",

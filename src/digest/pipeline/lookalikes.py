@@ -73,7 +73,8 @@ class LookAlikes:
         now: `notices` searches after the writes."""
         search = cls(new)
         subjects = [Titled(a.id, a.title, a.date) for a in new if a.date is not None]
-        if len(subjects) < (FORK_FROM if fork_from is None else fork_from) or "fork" not in mp.get_all_start_methods():
+        least = FORK_FROM if fork_from is None else fork_from
+        if len(subjects) < least or "fork" not in mp.get_all_start_methods():
             return search
         days = _days(new)
         titled = {i: Titled(i, title, day) for i, title, day in store.live_titles(days, spread=1)}

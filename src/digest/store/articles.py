@@ -9,7 +9,7 @@ from datetime import date, timedelta
 
 import orjson
 
-from ..models import Article, Classification, Match, Source
+from ..models import Article, Classification, Source, match_of
 from .base import StoreBase
 
 _COLUMNS = (
@@ -357,7 +357,7 @@ def _row(a: Article) -> tuple[object, ...]:
 def _article(row: Sequence[object], sources: tuple[Source, ...]) -> Article:
     r = dict(zip(_COLUMNS, row, strict=True))
     matches = tuple(
-        Match(str(t), str(term), str(f), int(n), float(p), bool(mod))
+        match_of(str(t), str(term), str(f), int(n), float(p), bool(mod))
         for t, term, f, n, p, mod in orjson.loads(str(r["matches"]))
     )
     classification = Classification(
