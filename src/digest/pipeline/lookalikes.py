@@ -106,7 +106,7 @@ class LookAlikes:
         if not self._titled:
             return near_duplicate_notices(store, self._new, seen_at)
         pairs = self._pairs()
-        live = {i for i, _, _ in store.live_titles(_days(self._new), spread=1)}
+        live = store.live_ids(_days(self._new), spread=1)
         titled = self._titled
         return [
             _notice(NearDuplicate(titled[a], titled[b], ratio), seen_at)

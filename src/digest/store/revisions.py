@@ -16,7 +16,8 @@ from datetime import UTC, date, datetime
 from typing import Literal
 
 from ..models import Article, Source
-from .articles import _COLUMNS, _SELECT, LIVE, ArticleQueries, _article
+from .articles import _SELECT, LIVE, ArticleQueries
+from .rows import COLUMNS, row_article
 from .subscribers import stamp, unstamp
 
 HiddenState = Literal["dropped", "replaced", "gone"]
@@ -168,17 +169,24 @@ class RevisionQueries(ArticleQueries):
         return found
 
     def set_readings(self, readings: Iterable[tuple[str, Reading]]) -> None:
-        """Record how files were read now, replacing what was known of them (stored ids only)."""
-        for path, reading in readings:
-            self._db.execute("DELETE FROM file_positions WHERE path = ?", (path,))
-            self._db.executemany(
-                "INSERT INTO file_positions (path, kind, ordinal, article_id) VALUES (?, ?, ?, ?)",
-                [
-                    (path, kind, ordinal, article_id)
-                    for kind, ids in sorted(reading.items())
-                    for ordinal, article_id in enumerate(ids, start=1)
-                ],
+        """Record how files were read now, replacing what was known of them (stored ids only;
+        a path given twice: the last reading)."""
+        latest = dict(readings)
+        paths = list(latest)
+        for start in range(0, len(paths), 500):
+            chunk = paths[start : start + 500]
+            self._db.execute(
+                f"DELETE FROM file_positions WHERE path IN ({', '.join('?' * len(chunk))})", chunk
             )
+        self._db.executemany(
+            "INSERT INTO file_positions (path, kind, ordinal, article_id) VALUES (?, ?, ?, ?)",
+            (
+                (path, kind, ordinal, article_id)
+                for path, reading in latest.items()
+                for kind, ids in sorted(reading.items())
+                for ordinal, article_id in enumerate(ids, start=1)
+            ),
+        )
 
 
 def _by_date(h: Hidden) -> tuple[bool, date, str, str]:
@@ -187,8 +195,8 @@ def _by_date(h: Hidden) -> tuple[bool, date, str, str]:
 
 
 def _hidden(row: Sequence[object], sources: tuple[Source, ...]) -> Hidden:
-    n = len(_COLUMNS)
-    article = _article(row[:n], sources)
+    n = len(COLUMNS)
+    article = row_article(row[:n], sources)
     dropped_at, note, replaced_by, replaced_at, gone_at = row[n:]
     text = None if note is None else str(note)
     # A time is missing only if someone edited the store by hand: still list the article.
