@@ -91,6 +91,6 @@ def test_a_child_that_dies_leaves_the_search_to_the_parent(
     def dies(*_: object) -> None:
         os._exit(3)
 
-    monkeypatch.setattr(lookalikes, "_search", dies)
+    monkeypatch.setattr(lookalikes, "_in_child", dies)
     monkeypatch.setattr(lookalikes, "FORK_FROM", 1)
     assert scenario(cfg) == plain

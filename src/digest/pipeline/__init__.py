@@ -19,7 +19,7 @@ from ..ingest.files import shown_path
 from ..models import Article, Problem, Source
 from ..store import FileFingerprint, Query, SourceState, Store
 from .corrections import reading_of, retire_vanished, retract_corrected
-from .dedup import fold, placed_id, places_differ, wanted_ids
+from .dedup import fold, neighbour_ids, placed_id, places_differ, wanted_ids
 from .feeds import FeedRead, Fetch, fetch_feeds, moved_notices
 from .lookalikes import LookAlikes
 from .reading import PARALLEL_MIN_FILES, classified, collect_inputs, job_of, read_all
@@ -165,6 +165,8 @@ def _ingest(
     try:
         for number, result in enumerate(results, start=1):
             _count(summary, result)
+            for article in result.articles:  # while the readers work: dedup caches them
+                neighbour_ids(article)
             read.append(result)
             files.append((result.path, list(result.articles)))
             if progress:

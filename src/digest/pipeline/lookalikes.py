@@ -54,7 +54,9 @@ class LookAlikes:
 
     def __init__(self, new: Sequence[Article]) -> None:
         self._new = list(new)
-        self._titled: dict[str, Titled] = {}  # subjects and pool of a forked search
+        self._forked = False
+        self._before: dict[str, Titled] = {}  # the live articles before the writes
+        self._run: Mapping[str, Article] = {}  # the run's articles by id
         self._child: mp.process.BaseProcess | None = None
         self._pipe: Connection | None = None
 
@@ -72,22 +74,36 @@ class LookAlikes:
         dated articles (default FORK_FROM), or where processes cannot fork, nothing starts
         now: `notices` searches after the writes."""
         search = cls(new)
-        subjects = [Titled(a.id, a.title, a.date) for a in new if a.date is not None]
         least = FORK_FROM if fork_from is None else fork_from
-        if len(subjects) < least or "fork" not in mp.get_all_start_methods():
-            return search
-        days = _days(new)
-        titled = {i: Titled(i, title, day) for i, title, day in store.live_titles(days, spread=1)}
-        titled.update((a.id, Titled(a.id, a.title, a.date)) for a in run.values() if a.date)
-        titled.update((t.id, t) for t in subjects)
-        search._titled = titled
-        search._fork(subjects, sorted(titled.values(), key=_order))
+        dated = sum(1 for a in new if a.date is not None)
+        if dated and dated >= least and "fork" in mp.get_all_start_methods():
+            live = store.live_titles(_days(new), spread=1)
+            search._before = {i: Titled(i, title, day) for i, title, day in live}
+            search._run = run
+            search._forked = True
+            search._fork()
         return search
 
-    def _fork(self, subjects: list[Titled], pool: list[Titled]) -> None:
+    def _search(self) -> _Pairs:
+        """The pairs over the superset (see the module docstring), as ids and ratios."""
+        subjects = [Titled(a.id, a.title, a.date) for a in self._new if a.date is not None]
+        pool = dict(self._before)
+        pool.update((a.id, Titled(a.id, a.title, a.date)) for a in self._run.values() if a.date)
+        pool.update((t.id, t) for t in subjects)
+        ordered = sorted(pool.values(), key=_order)
+        return [(p.article.id, p.other.id, p.ratio) for p in near_duplicates(subjects, ordered)]
+
+    def _titled(self, article_id: str) -> Titled:
+        article = self._run.get(article_id)
+        if article is None or article.date is None:
+            return self._before[article_id]
+        return Titled(article.id, article.title, article.date)
+
+    def _fork(self) -> None:
+        """Search in a forked child, which has the run's articles without a copy."""
         ctx = mp.get_context("fork")
         receive, send = ctx.Pipe(duplex=False)
-        child = ctx.Process(target=_search, args=(send, subjects, pool), daemon=True)
+        child = ctx.Process(target=_in_child, args=(send, self), daemon=True)
         # As in reading.read_all: Ctrl-C reaches the whole process group, and only the
         # parent may act on it, so the child is forked with SIGINT blocked and ignores it.
         main = threading.current_thread() is threading.main_thread()
@@ -103,13 +119,13 @@ class LookAlikes:
 
     def notices(self, store: Store, seen_at: Mapping[str, Source]) -> list[Problem]:
         """The notices, from the store as the writes left it."""
-        if not self._titled:
+        if not self._forked:
             return near_duplicate_notices(store, self._new, seen_at)
         pairs = self._pairs()
         live = store.live_ids(_days(self._new), spread=1)
         titled = self._titled
         return [
-            _notice(NearDuplicate(titled[a], titled[b], ratio), seen_at)
+            _notice(NearDuplicate(titled(a), titled(b), ratio), seen_at)
             for a, b, ratio in pairs
             if a in live and b in live
         ]
@@ -123,9 +139,7 @@ class LookAlikes:
                 pairs = None
         self._reap(wait=True)
         if pairs is None:  # search here, over the same subjects and pool
-            subjects = [Titled(a.id, a.title, a.date) for a in self._new if a.date is not None]
-            pool = sorted(self._titled.values(), key=_order)
-            pairs = [(p.article.id, p.other.id, p.ratio) for p in near_duplicates(subjects, pool)]
+            pairs = self._search()
         return pairs
 
     def __enter__(self) -> LookAlikes:
@@ -151,12 +165,11 @@ class LookAlikes:
             child.join()
 
 
-def _search(send: Connection, subjects: list[Titled], pool: list[Titled]) -> None:
-    """In the child: the pairs, as ids and ratios (the parent has the titles)."""
+def _in_child(send: Connection, search: LookAlikes) -> None:
+    """In the child: search, send the pairs (the parent has the titles), exit."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
-    pairs = [(p.article.id, p.other.id, p.ratio) for p in near_duplicates(subjects, pool)]
-    send.send(pairs)
+    send.send(search._search())
     send.close()
 
 
