@@ -1,8 +1,9 @@
 """One measured step of the harness, in a process of its own: `ingest FOLDER` or `build`.
 
 Run as `python bench/step.py ingest|build CONFIG [FOLDER]`. Prints one JSON line: what the
-step did (articles read, files written) and the process's peak resident memory (VmHWM, which,
-unlike ru_maxrss, starts afresh with the process and is not inherited from the parent). The
+step did (articles read, files written) and its peak resident memory: the larger of this
+process's VmHWM (which, unlike ru_maxrss, starts afresh with the process and is not inherited
+from the parent) and its children's ru_maxrss (see peak_mb). The
 harness times the whole process from outside, start-up and imports included, as a user would
 see `digest build` take.
 """
@@ -10,16 +11,22 @@ see `digest build` take.
 from __future__ import annotations
 
 import json
+import resource
 import sys
 from pathlib import Path
 
 
 def peak_mb() -> float:
-    """This process's peak resident memory so far, in MiB (Linux: VmHWM)."""
+    """The peak resident memory of this process or of any child it waited for (the reader
+    pool, the look-alike search), the larger, in MiB. Linux: VmHWM for this process, and
+    ru_maxrss (KiB) for its children. A forked child's figure counts the pages it shares
+    with this process, as `ps` would show them."""
+    own = float("nan")
     for line in Path("/proc/self/status").read_text().splitlines():
         if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
-    return float("nan")
+            own = int(line.split()[1]) / 1024
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    return max(own, children)
 
 
 def main() -> int:

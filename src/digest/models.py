@@ -167,10 +167,7 @@ class Article(_Compact):
     def kicker_shown(self) -> str | None:
         """The kicker, unless the title already starts with it ("Kaiserslautern: Kaiserslautern
         nimmt ..." reads as a stutter): press releases name their city in both."""
-        if not self.kicker:
-            return None
-        head, title = fold_words(self.kicker), fold_words(self.title)
-        if head and (title == head or title.startswith(head + " ")):
+        if not self.kicker or _stutters(self.kicker, self.title):
             return None
         return self.kicker
 
@@ -354,3 +351,12 @@ class Delivery:
     updated_at: datetime
     sent_at: datetime | None = None
     next_attempt_at: datetime | None = None
+
+
+@lru_cache(maxsize=4096)
+def _stutters(kicker: str, title: str) -> bool:
+    """Whether the title starts with the kicker's words (Article.kicker_shown). Templates ask
+    for the kicker shown four times per item and email; the folding was an eighth of the
+    time an email took to render."""
+    head, folded = fold_words(kicker), fold_words(title)
+    return bool(head) and (folded == head or folded.startswith(head + " "))
