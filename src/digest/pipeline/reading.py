@@ -104,26 +104,21 @@ def collect_inputs(cfg: Config, paths: Sequence[Path] | None) -> tuple[list[Inpu
     for path, kind, missing in wanted:
         if path.is_dir():
             # Resolving every file is slow; below a resolved folder, a file that is no link
-            # is named by the folder's name and its own (os.walk enters no linked folder).
+            # is named by the folder's name and its own (no linked folder is entered).
             top = shown_path(path, base)
-            for root, dirs, names in os.walk(path):
-                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-                inner = os.path.relpath(root, path)
-                for name in sorted(names):
-                    candidate = Path(root) / name
-                    if name.startswith("."):
-                        continue
-                    found = _folder_kind(candidate, kind)
-                    if found is not None and candidate not in files:
-                        rel = name if inner == "." else f"{inner}/{name}"
+            for rel, entry in _files_below(str(path)):
+                found = _folder_kind(entry.name, kind)
+                if found is not None:
+                    candidate = Path(entry.path)
+                    if candidate not in files:
                         shown = (
                             shown_path(candidate, base)
-                            if os.path.islink(candidate)
+                            if entry.is_symlink()
                             else f"{top}/{printable_name(rel)}"
                         )
                         files[candidate] = (found, shown)
-                    elif found is None and (doc := document_kind(candidate)):
-                        skipped[candidate] = doc
+                elif doc := document_kind(Path(entry.path)):
+                    skipped[Path(entry.path)] = doc
         elif path.exists():
             files.setdefault(path, (kind or kind_of(path), shown_path(path, base)))
         else:
@@ -141,9 +136,36 @@ def collect_inputs(cfg: Config, paths: Sequence[Path] | None) -> tuple[list[Inpu
     return sorted(Input(p, k, shown) for p, (k, shown) in files.items()), problems
 
 
-def _folder_kind(path: Path, kind: Kind | None) -> Kind | None:
+def _files_below(top: str, rel: str = "") -> Iterator[tuple[str, os.DirEntry[str]]]:
+    """The files in folder `top` and its folders, with their paths relative to it, skipping
+    dot files and dot folders and entering no linked folder (as os.walk, without its
+    per-file look at whether a name is a link: the directory entry knows)."""
+    try:
+        with os.scandir(top) as found:
+            entries = sorted(found, key=_name)
+    except OSError:
+        return
+    for entry in entries:
+        if entry.name.startswith("."):
+            continue
+        inner = f"{rel}/{entry.name}" if rel else entry.name
+        try:
+            if entry.is_dir():  # a linked folder is skipped, as os.walk skips it
+                if not entry.is_symlink():
+                    yield from _files_below(entry.path, inner)
+                continue
+        except OSError:
+            continue
+        yield inner, entry
+
+
+def _name(entry: os.DirEntry[str]) -> str:
+    return entry.name
+
+
+def _folder_kind(name: str, kind: Kind | None) -> Kind | None:
     """What a file found in a folder of `kind` (None: given on the command line) is read as."""
-    suffix = path.suffix.lower()
+    suffix = os.path.splitext(name)[1].lower()
     if suffix in EXTENSIONS and kind in (None, "dumps"):
         return "dumps"
     if suffix in notes_reader.EXTENSIONS and kind in (None, "markdown"):

@@ -1,0 +1,39 @@
+"""Which files a configured folder offers (pipeline/reading.collect_inputs): nested folders,
+no dot files or dot folders, no linked folder entered, a linked file named by its target,
+an unreadable document reported."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from digest.config import load_config
+from digest.pipeline.reading import collect_inputs
+
+
+def test_a_folder_offers_its_dumps_notes_of_the_right_kind_and_reports_documents(
+    config_file: Path, tmp_path: Path
+) -> None:
+    folder = tmp_path / "in"
+    (folder / "2025" / "11").mkdir(parents=True)
+    (folder / ".cache").mkdir()
+    for name in ("a.txt", "b.TXT", "notiz.md", ".versteckt.txt", "2025/11/c.text"):
+        (folder / name).write_text("x", "utf-8")
+    (folder / ".cache" / "d.txt").write_text("x", "utf-8")
+    (folder / "bericht.docx").write_bytes(b"PK")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "e.txt").write_text("x", "utf-8")
+    os.symlink(elsewhere / "e.txt", folder / "verweis.txt")  # a linked file: read
+    os.symlink(elsewhere, folder / "ordner")  # a linked folder: not entered
+    cfg = load_config(config_file)
+    inputs, problems = collect_inputs(cfg, None)
+    assert [(i.path.relative_to(tmp_path).as_posix(), i.kind, i.shown) for i in inputs] == [
+        ("in/2025/11/c.text", "dumps", "in/2025/11/c.text"),
+        ("in/a.txt", "dumps", "in/a.txt"),
+        ("in/b.TXT", "dumps", "in/b.TXT"),
+        ("in/verweis.txt", "dumps", "elsewhere/e.txt"),
+    ]
+    assert [(p.path, p.message) for p in problems] == [
+        ("in/bericht.docx", "skipped: not a supported format (a Word document)")
+    ]
