@@ -215,3 +215,13 @@ def test_digest_serve_runs_and_answers(config_file: Path, tmp_path: Path) -> Non
         _, err = process.communicate(timeout=15)
     assert f"http://127.0.0.1:{port}/" in err
     assert "run `digest build`" in err  # nothing built in this fresh folder yet
+
+
+def test_the_default_rate_limits_are_valid_limits() -> None:
+    # load_config checks only limits that differ from these defaults (importing the limits
+    # package costs every command 50 ms), so the defaults themselves must parse.
+    from limits import parse_many
+
+    from digest.config_web import _LIMITS
+
+    assert all(parse_many(text) for text in _LIMITS.values())

@@ -50,16 +50,19 @@ def read_web(r: _Reader, data: Mapping[str, Any]) -> WebConfig:
         threads=r.number(t, "web", "threads", int, 8, 1, 1000),
         # Each trusted proxy adds one X-Forwarded-For hop; more than a few is a mistake.
         proxies=r.number(t, "web", "proxies", int, 0, 0, 10, hint="0 when nothing is in front"),
-        signup_limit_client=r.take(
-            t, "web", "signup_limit_client", str, "10 per minute; 30 per hour"
-        ),
-        signup_limit_address=r.take(t, "web", "signup_limit_address", str, "3 per hour"),
+        signup_limit_client=r.take(t, "web", "signup_limit_client", str, _LIMITS["client"]),
+        signup_limit_address=r.take(t, "web", "signup_limit_address", str, _LIMITS["address"]),
         max_body_kb=r.number(t, "web", "max_body_kb", int, 16, 1, 102_400, " KB"),
         privacy_text=r.take(t, "web", "privacy_text", str, DEFAULT_PRIVACY).strip(),
     )
-    for key in ("signup_limit_client", "signup_limit_address"):
-        _check_limit(r, f"web.{key}", getattr(web, key))
+    for which, text in (("client", web.signup_limit_client), ("address", web.signup_limit_address)):
+        if text != _LIMITS[which]:  # the defaults are good; checking costs every command 50 ms
+            _check_limit(r, f"web.signup_limit_{which}", text)
     return web
+
+
+# The default sign-up rate limits, per client address and per email address.
+_LIMITS = {"client": "10 per minute; 30 per hour", "address": "3 per hour"}
 
 
 def _check_limit(r: _Reader, key: str, text: str) -> None:

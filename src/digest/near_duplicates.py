@@ -30,8 +30,6 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from difflib import SequenceMatcher
 
-from rapidfuzz.distance import Indel
-
 from .normalise import fold
 
 SIMILAR = 0.85
@@ -104,6 +102,8 @@ def near_duplicates(
     `articles` that look alike are reported once, under the later one. Dates at most `days`
     apart; ids must differ.
     """
+    from rapidfuzz.distance import Indel  # here: only an ingest with new articles needs it
+
     wanted = {a.id for a in articles}
     screen = threshold - 1e-9  # rounding must not screen out a pair exactly at the threshold
     index = _Index()

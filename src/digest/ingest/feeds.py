@@ -20,8 +20,6 @@ from typing import Any
 from xml.sax import SAXParseException
 from zoneinfo import ZoneInfo
 
-import feedparser
-
 from ..models import Article, Problem, Source
 from ..normalise import (
     ILLEGAL_CHARS,
@@ -80,6 +78,8 @@ def parse_feed(
     # feedparser resolves relative links in the content against Content-Location.
     if "content-location" not in given and is_web_url(shown_as):
         given["content-location"] = shown_as
+    import feedparser  # here, not at the top: 25 ms of every command's start-up
+
     try:
         parsed = feedparser.parse(
             data, response_headers=given, sanitize_html=False, resolve_relative_uris=True
@@ -371,8 +371,10 @@ def _syntax_error(parsed: _Raw, data: bytes) -> str | None:
     """
     if not _get(parsed, "bozo"):
         return None
+    from feedparser import ThingsNobodyCaresAboutButMe
+
     exc = _get(parsed, "bozo_exception")
-    if exc is None or isinstance(exc, feedparser.ThingsNobodyCaresAboutButMe):
+    if exc is None or isinstance(exc, ThingsNobodyCaresAboutButMe):
         return None
     if isinstance(exc, SAXParseException):
         line: int = exc.getLineNumber() or 0
