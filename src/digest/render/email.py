@@ -24,12 +24,21 @@ TEXT_TEMPLATE = "email/digest.txt.j2"
 
 @dataclass(frozen=True, slots=True)
 class EmailItem:
+    """One item as both templates show it: every text worked out once, here, so that the
+    templates only place them (a template's function call or attribute chain per item costs
+    more than the whole MJML compile of it)."""
+
     article: Article
     text: str | None  # the lead or teaser, shortened to the current budget (without the "…")
     cut: bool  # the text was shortened: its "…" links to the full story
     link: str  # the article's page (or its original, where the source says so)
     ref: int  # number in the plain text's link list
     credit: str | None  # "Quelle: …"
+    kicker: str | None  # Article.kicker_shown
+    title: str
+    date: str  # L10n.date_long
+    label: str | None
+    keywords: str | None  # joined with ", "
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +48,7 @@ class EmailSection:
     items: tuple[EmailItem, ...]
     total: int  # all items of the section in this week
     hidden: int  # how many were left out to fit the size budget
+    top: bool = False  # the pinned Top-Meldungen (topic "top"), shown first without a count
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +64,7 @@ class EmailView:
     top: tuple[EmailItem, ...]  # the pinned Top-Meldungen, shown first
     sections: tuple[EmailSection, ...]
     links: tuple[tuple[int, str], ...]
+    blocks: tuple[EmailSection, ...]  # the Top-Meldungen as a section (if any), then sections
 
 
 @dataclass(frozen=True, slots=True)
@@ -217,6 +228,11 @@ def _view(issue: Issue, cfg: Config, l10n: L10n, chars: int, cap: int | None) ->
             link,
             len(links),
             str(found) if found else None,
+            article.kicker_shown,
+            article.title,
+            l10n.date_long(article.date),
+            article.label,
+            ", ".join(article.keywords) if article.keywords else None,
         )
 
     top = tuple(item(a) for a in issue.top)
@@ -232,6 +248,10 @@ def _view(issue: Issue, cfg: Config, l10n: L10n, chars: int, cap: int | None) ->
                 len(section.articles) - len(shown),
             )
         )
+    blocks = tuple(sections)
+    if top:
+        heading = l10n.text("top_story" if len(top) == 1 else "top_stories")
+        blocks = (EmailSection("top", heading, top, len(top), 0, top=True), *blocks)
     week_label = l10n.week_label(issue.week)
     topics = ", ".join(f"{s.label} ({l10n.number(len(s.articles))})" for s in issue.sections)
     editorial = issue.editorial
@@ -249,4 +269,5 @@ def _view(issue: Issue, cfg: Config, l10n: L10n, chars: int, cap: int | None) ->
         top=top,
         sections=tuple(sections),
         links=tuple(links),
+        blocks=blocks,
     )
