@@ -7,6 +7,9 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import pytest
+
+from digest.classify import Classifier
 from digest.config import load_config
 from digest.pipeline.reading import collect_inputs
 
@@ -37,3 +40,32 @@ def test_a_folder_offers_its_dumps_notes_of_the_right_kind_and_reports_documents
     assert [(p.path, p.message) for p in problems] == [
         ("in/bericht.docx", "skipped: not a supported format (a Word document)")
     ]
+
+
+def test_readers_collect_cycles_while_the_ingest_parent_does_not(
+    config_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An ingest turns cyclic garbage collection off in the parent, which keeps every article
+    until its transaction; a reader process keeps nothing and must collect (a Markdown note's
+    syntax tree is cycles), so the pool's processes turn it back on."""
+    import gc
+
+    from digest.ingest import FileResult
+    from digest.models import Problem
+    from digest.pipeline import _no_cycle_collection, reading
+
+    def reports_gc(item: reading.Input, job: reading.Job, data: object = None) -> FileResult:
+        return FileResult(item.shown, (), (Problem(item.shown, None, f"gc={gc.isenabled()}"),))
+
+    monkeypatch.setattr(reading, "read_input", reports_gc)
+    for n in range(reading.PARALLEL_MIN_FILES):
+        (tmp_path / "in" / f"{n:03}.txt").write_text("x", "utf-8")
+    cfg = load_config(config_file)
+    inputs, _ = collect_inputs(cfg, None)
+    assert len(inputs) >= reading.PARALLEL_MIN_FILES  # so that the pool reads them
+    with _no_cycle_collection():
+        assert not gc.isenabled()
+        job = reading.job_of(cfg, Classifier(cfg.rules))
+        seen = {p.message for r in reading.read_all(inputs, job) for p in r.problems}
+        assert not gc.isenabled()
+    assert gc.isenabled() and seen == {"gc=True"}
