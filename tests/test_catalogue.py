@@ -14,29 +14,22 @@ from typing import Any
 import pytest
 
 from digest import output, pipeline
-from digest.config import Config, load_config
+from digest.config import Config
 from digest.models import Article
 from digest.pipeline.catalogue import Catalogue, WeekRecord
 from digest.render.keys import Digester
 from digest.store import Query, Store
 
-from .pages import k_page, p_release, teaser
-from .test_incremental_build import assert_same_as_fresh, tree
+from .pages import k_page
+from .test_incremental_build import assert_same_as_fresh, three_files, tree
 
-LADE = teaser("Kassel", "Neue Ladesäulen", "4.11.2025", "Kassel baut zwanzig Ladesäulen am Markt.")
 W45, W46 = "2025-W45", "2025-W46"
 EVERY = Query()  # Store.articles' default: every live article
 
 
 @pytest.fixture
 def site(config_file: Path) -> Config:
-    """Three articles in 2025-W45 (a.txt and its teaser, c.txt), one in 2025-W46 (b.txt)."""
-    folder = config_file.parent / "in"
-    folder.mkdir(exist_ok=True)
-    (folder / "a.txt").write_text(k_page(teasers=LADE), "utf-8")
-    (folder / "b.txt").write_text(k_page(title="Zweite Woche", day="12.11.2025"), "utf-8")
-    (folder / "c.txt").write_text(p_release(), "utf-8")
-    return load_config(config_file)
+    return three_files(config_file)
 
 
 @dataclass

@@ -28,6 +28,11 @@ LADE = teaser("Kassel", "Neue Ladesäulen", "4.11.2025", "Kassel baut zwanzig La
 
 @pytest.fixture
 def site(config_file: Path) -> Config:
+    return three_files(config_file)
+
+
+def three_files(config_file: Path) -> Config:
+    """Three articles in 2025-W45 (a.txt and its teaser, c.txt), one in 2025-W46 (b.txt)."""
     folder = config_file.parent / "in"
     folder.mkdir(exist_ok=True)
     (folder / "a.txt").write_text(k_page(teasers=LADE), "utf-8")

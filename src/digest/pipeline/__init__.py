@@ -95,8 +95,8 @@ def _reclassify_if_rules_changed(store: Store, classifier: Classifier) -> None:
 
 @contextmanager
 def _no_cycle_collection() -> Iterator[None]:
-    """Let no cyclic garbage collection run inside the block (the workers forked in it
-    inherit this).
+    """Let no cyclic garbage collection run in this process inside the block (the reader
+    processes turn it on again: reading._start_worker).
 
     An ingest keeps every article it reads until its transaction: at 50,000 articles some
     650,000 objects, none of them in a cycle, that the collector's full passes scanned again
@@ -112,6 +112,7 @@ def _no_cycle_collection() -> Iterator[None]:
             gc.enable()
 
 
+@_no_cycle_collection()
 def ingest(
     cfg: Config,
     paths: Sequence[Path] | None = None,
@@ -130,19 +131,6 @@ def ingest(
     one (see corrections.retract_corrected); a new article that looks like another live one
     is reported in `notices`. `now` gives the time of a retraction and of a fetch.
     """
-    with _no_cycle_collection():
-        return _ingest(cfg, paths, progress, strict=strict, now=now, fetcher=fetcher)
-
-
-def _ingest(
-    cfg: Config,
-    paths: Sequence[Path] | None = None,
-    progress: Progress | None = None,
-    *,
-    strict: bool = False,
-    now: Callable[[], datetime] | None = None,
-    fetcher: Fetch | None = None,
-) -> IngestSummary:
     summary = IngestSummary()
     at = (now or _utc_now)()
     inputs, summary.problems = collect_inputs(cfg, paths)

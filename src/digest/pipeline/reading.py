@@ -17,6 +17,7 @@ import threading
 from collections.abc import Collection, Generator, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
+from operator import attrgetter
 from pathlib import Path
 from typing import Literal
 from zoneinfo import ZoneInfo
@@ -118,8 +119,8 @@ def collect_inputs(cfg: Config, paths: Sequence[Path] | None) -> tuple[list[Inpu
                             else f"{top}/{printable_name(rel)}"
                         )
                         files[candidate] = (found, shown)
-                elif doc := document_kind(Path(entry.path)):
-                    skipped[Path(entry.path)] = doc
+                elif doc := document_kind(other := Path(entry.path)):
+                    skipped[other] = doc
         elif path.exists():
             files.setdefault(path, (kind or kind_of(path), shown_path(path, base)))
         else:
@@ -143,7 +144,7 @@ def _files_below(top: str, rel: str = "") -> Iterator[tuple[str, os.DirEntry[str
     per-file look at whether a name is a link: the directory entry knows)."""
     try:
         with os.scandir(top) as found:
-            entries = sorted(found, key=_name)
+            entries = sorted(found, key=attrgetter("name"))
     except OSError:
         return
     for entry in entries:
@@ -158,10 +159,6 @@ def _files_below(top: str, rel: str = "") -> Iterator[tuple[str, os.DirEntry[str
         except OSError:
             continue
         yield inner, entry
-
-
-def _name(entry: os.DirEntry[str]) -> str:
-    return entry.name
 
 
 def _folder_kind(name: str, kind: Kind | None) -> Kind | None:
@@ -242,7 +239,7 @@ def _read_one(item: Input) -> FileResult:
     data, sha = None, None
     if job.hash_files:  # see unchanged.py; the bytes hashed are the bytes parsed
         data = read_regular(item.path, job.max_bytes)
-        sha = None if isinstance(data, Refused) else hashlib.sha256(data).hexdigest()
+        sha = _sha256(data)
     result = read_input(item, job, data)
     articles = tuple(classified(job.classifier, a) for a in result.articles)
     return replace(result, articles=articles, sha256=sha)
@@ -251,7 +248,10 @@ def _read_one(item: Input) -> FileResult:
 def file_hash(path: Path, max_bytes: int) -> str | None:
     """The SHA-256 of a regular file's content; None for anything the readers refuse (a
     device, a pipe, a file over `max_bytes`, one that cannot be read: the reader says why)."""
-    data = read_regular(path, max_bytes)
+    return _sha256(read_regular(path, max_bytes))
+
+
+def _sha256(data: bytes | Refused) -> str | None:
     return None if isinstance(data, Refused) else hashlib.sha256(data).hexdigest()
 
 

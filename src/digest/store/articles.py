@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -18,8 +18,6 @@ LIVE = "dropped_at IS NULL AND replaced_by IS NULL AND gone_at IS NULL"
 # From this many articles on, a put inside a transaction counts its writes once for all
 # instead of row by row (see ArticleQueries._counted_once).
 BULK = 256
-
-
 # The triggers of migration 7 that an upsert of articles and an insert of sources fire.
 _PUT_TRIGGERS = ("articles_insert_counts", "articles_update_counts", "sources_insert_counts")
 _UPSERT = (
@@ -72,11 +70,8 @@ class ArticleQueries(StoreBase):
     def put(self, articles: Iterable[Article]) -> None:
         """Insert or replace articles and add their sources (call inside `transaction()`)."""
         stored = list(articles)
-        if len(stored) < BULK or not self._db.in_transaction:
-            self._db.executemany(_UPSERT, map(article_row, stored))
-            self.add_sources(stored)
-            return
-        with self._counted_once(stored):
+        bulk = len(stored) >= BULK and self._db.in_transaction
+        with self._counted_once(stored) if bulk else nullcontext():
             self._db.executemany(_UPSERT, map(article_row, stored))
             self.add_sources(stored)
 
