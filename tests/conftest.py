@@ -23,8 +23,15 @@ def repo_config() -> Config:
 
 @pytest.fixture
 def cfg(repo_config: Config, tmp_path: Path) -> Config:
-    """The real rules with a fresh store in tmp_path and no configured sources."""
-    return replace(repo_config, store_path=tmp_path / "store.sqlite3", sources=())
+    """The real rules with a fresh store in tmp_path and no configured sources; a build
+    writes to tmp_path too (the checkout's public/ and preview/ are `make run`'s)."""
+    return replace(
+        repo_config,
+        store_path=tmp_path / "store.sqlite3",
+        sources=(),
+        out=tmp_path / "public",
+        preview=tmp_path / "preview",
+    )
 
 
 @pytest.fixture
