@@ -13,6 +13,8 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from digest.config import Config
 from digest.delivery.message import build_message, encode_body, message_id, preview_key
@@ -243,3 +245,25 @@ def test_wrap_filter() -> None:
     assert all(len(line) <= 30 for line in lines)
     assert " ".join(lines) == text.strip()
     assert wrap("x" * 50, 10) == "x" * 50  # long words are not broken (URLs stay whole)
+
+
+def _wrapped_by_substitution(text: str, width: int) -> str:
+    """The wrap rule written the plain way: every (line, spaces) match becomes line + break."""
+    pattern = re.compile(rf"(.{{1,{width}}}|\S+)(?:[ \t]+|$)")
+    return "\n".join(pattern.sub("\\1\n", p).rstrip("\n") for p in text.split("\n"))
+
+
+@settings(max_examples=400, deadline=None, derandomize=True)
+@given(
+    text=st.lists(
+        st.sampled_from(["Wort", "ü", " ", "  ", "\t", "\n", "\xa0", "x" * 40, "-", "\u2009"]),
+        max_size=40,
+    ).map("".join),
+    width=st.sampled_from([8, 20, 72]),
+)
+def test_wrap_breaks_like_the_substitution_rule(text: str, width: int) -> None:
+    from digest.render.environment import wrap
+
+    assert wrap(text, width) == _wrapped_by_substitution(text, width)
+    for line in wrap(text, width).split("\n"):
+        assert len(line) <= width or not re.search(r"\S[ \t]+\S", line)

@@ -7,13 +7,16 @@ import email
 import email.policy
 import random
 from datetime import datetime
+from email.header import decode_header
 from email.utils import formataddr
 from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from digest.config import Config
-from digest.delivery.message import build_message, encode_body, message_id
+from digest.delivery.message import _encoded, build_message, encode_body, message_id
 
 SLOTS = ("__A__", "__B__")
 
@@ -93,3 +96,26 @@ def test_newsletter_and_transactional_headers(repo_config: Config) -> None:
         tokens={"__A__": "x"},
     )
     assert b"List-Unsubscribe" not in plain and b"List-Id" not in plain
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(
+    value=st.text(st.characters(blacklist_categories=("Cs", "Cc")), min_size=1, max_size=300),
+    name=st.sampled_from(["Subject", "List-Id", "X-A-Rather-Long-Header-Name"]),
+)
+def test_a_header_value_is_encoded_in_lines_of_76_and_reads_back(value: str, name: str) -> None:
+    encoded = _encoded(value, name)
+    head = f"{name}: {encoded}\r\n"
+    assert head.isascii()
+    lines = head.split("\r\n")[:-1]
+    assert all(line[:1] == " " for line in lines[1:]), "continuation lines start folded"
+    if not (value.isascii() and len(value) + len(name) < 76):
+        assert all(len(line) <= 76 for line in lines), "RFC 2047: 76 per line of encoded words"
+        for word in encoded.split("\r\n "):  # each word holds whole characters
+            assert len(word) <= 75
+            ((data, charset),) = decode_header(word)
+            data.decode(charset)
+        msg = email.message_from_bytes(head.encode("ascii") + b"\r\n", policy=email.policy.default)
+        assert msg[name] == value
+    else:
+        assert encoded == value

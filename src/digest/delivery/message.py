@@ -25,11 +25,11 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from email.header import Header
 from email.utils import format_datetime, formataddr
 from functools import lru_cache
 
 from ..config import Config
+from ..encoded_words import encoded_words
 
 CRLF = "\r\n"
 _TOKEN = re.compile(r"[A-Za-z0-9._~-]+")
@@ -168,7 +168,7 @@ def build_message(
         link = f"{cfg.site.base_url}abmelden/{unsubscribe}"
         headers += [
             # RFC 2919: a phrase (encoded when not ASCII) and the list identifier in brackets.
-            ("List-Id", f"{_encoded(cfg.site.title, 'List-Id')} <{email.list_id}>"),
+            ("List-Id", f"{_encoded(cfg.site.title, 'List-Id')}{CRLF} <{email.list_id}>"),
             (
                 "List-Unsubscribe",
                 f"<{link}>,{CRLF} <mailto:{email.unsubscribe_mailto}?subject=abmelden%20"
@@ -192,7 +192,8 @@ def _from_header(name: str, address: str) -> str:
 
 @lru_cache(maxsize=256)
 def _encoded(value: str, name: str) -> str:
-    """Return a header value as is when it is plain ASCII, else as RFC 2047 encoded words."""
+    """Return a header value as is when it is plain ASCII, else as RFC 2047 encoded words,
+    one per line, the first after the header's name."""
     if value.isascii() and len(value) + len(name) < 76:
         return value
-    return Header(value, "utf-8", header_name=name).encode(linesep=CRLF)
+    return (CRLF + " ").join(encoded_words(value, first_room=76 - len(name) - 2))

@@ -46,11 +46,25 @@ def _bytecode_cache() -> jinja2.BytecodeCache | None:
 
 
 def wrap(text: str, width: int = 72) -> str:
-    """Wrap plain text at spaces to `width` columns; a longer word (a URL) stays whole."""
+    """Wrap plain text at spaces to `width` columns; a longer word (a URL) stays whole.
+
+    Each line is the longest run of at most `width` characters that a space or tab (or the
+    end) follows, else one whole word; the spaces and tabs after it give way to the break.
+    """
     pattern = _WRAPS.get(width)
     if pattern is None:
-        pattern = _WRAPS[width] = re.compile(rf"(.{{1,{width}}}|\S+)(?:[ \t]+|$)", re.M)
-    return "\n".join(pattern.sub("\\1\n", paragraph).rstrip("\n") for paragraph in text.split("\n"))
+        pattern = _WRAPS[width] = re.compile(rf"(.{{1,{width}}}|\S+)([ \t]+|$)")
+    lines = []
+    for paragraph in text.split("\n"):
+        pairs = pattern.findall(paragraph)  # (line, the spaces after it)
+        if not pairs:
+            lines.append(paragraph)  # empty, or spaces no line can hold (see below)
+        elif sum(len(line) + len(gap) for line, gap in pairs) == len(paragraph):
+            lines.extend([line for line, _ in pairs])
+        else:  # a character no line can start at (a space before a word that cannot break,
+            # a word ending in a no-break space): substituting keeps it, findall drops it
+            lines.append(pattern.sub("\\1\n", paragraph).rstrip("\n"))
+    return "\n".join(lines)
 
 
 _WRAPS: dict[int, re.Pattern[str]] = {}

@@ -215,8 +215,7 @@ class ArticleQueries(StoreBase):
         found: set[str] = set()
         for chunk in _day_chunks(days, spread):
             rows = self._db.execute(
-                f"SELECT id FROM articles WHERE {LIVE} "
-                f"AND date IN ({', '.join('?' * len(chunk))})",
+                f"SELECT id FROM articles WHERE {LIVE} AND date IN ({', '.join('?' * len(chunk))})",
                 chunk,
             )
             found.update(r[0] for r in rows)

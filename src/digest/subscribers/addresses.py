@@ -10,7 +10,6 @@ the relay offering SMTPUTF8; internationalised *domains* are fine, they have an 
 
 from __future__ import annotations
 
-import base64
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -18,6 +17,7 @@ from email.utils import formataddr
 
 from email_validator import EmailNotValidError, validate_email
 
+from ..encoded_words import encoded_words
 from ..models import Subscriber
 
 MAX_ADDRESS = 254  # RFC 5321 path limit (256) minus the angle brackets
@@ -30,9 +30,6 @@ _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 _WHITESPACE = re.compile(r"\s+")
 # Lone surrogates cannot be encoded as UTF-8, so a name containing one could not be sent.
 _SURROGATE = re.compile("[\ud800-\udfff]")
-# An encoded word (RFC 2047) holds at most 75 characters; "=?utf-8?b?" + "?=" take 12, and
-# 60 base64 characters carry 45 bytes.
-_WORD_BYTES = 45
 # RFC 5322 atext: a word made only of these can stand in a phrase without quotes or encoding.
 _ATOM = re.compile(r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+")
 # What parse_address can return as `ascii`: a dot-atom local part and an ASCII domain.
@@ -145,33 +142,11 @@ def _phrase(name: str) -> str:
     for word in name.split(" "):  # clean_name left single spaces only
         if _ATOM.fullmatch(word) and "=?" not in word:
             if run:
-                parts.append(_encoded_words(" ".join(run)))
+                parts.append(" ".join(encoded_words(" ".join(run))))
                 run = []
             parts.append(word)
         else:
             run.append(word)
     if run:
-        parts.append(_encoded_words(" ".join(run)))
+        parts.append(" ".join(encoded_words(" ".join(run))))
     return " ".join(parts)
-
-
-def _encoded_words(text: str) -> str:
-    """Encode text as base64 encoded words of at most 75 characters, split between characters
-    (RFC 2047 forbids splitting one character's bytes over two words)."""
-    words: list[str] = []
-    chunk: list[bytes] = []
-    size = 0
-    for char in text:
-        data = char.encode("utf-8")
-        if size + len(data) > _WORD_BYTES:
-            words.append(_word(b"".join(chunk)))
-            chunk, size = [], 0
-        chunk.append(data)
-        size += len(data)
-    if chunk:
-        words.append(_word(b"".join(chunk)))
-    return " ".join(words)
-
-
-def _word(data: bytes) -> str:
-    return "=?utf-8?b?" + base64.b64encode(data).decode("ascii") + "?="
