@@ -13,7 +13,8 @@ start-up and imports, as a user sees it, and with its peak resident memory:
 4. a build in which nothing changed (no-op);
 5. a build after one new article (a press release in the newest week);
 6. a build after that article changed;
-7. the email render time per week against bare mjml2html on the same MJML (render_bench.py);
+7. the email render time per week against bare mjml2html on the same MJML (render_bench.py):
+   the whole preview (HTML, text part and the .eml around them), and the HTML and text alone;
 8. the send loop against a plain smtplib loop (send_bench.py; 5,000 subscribers, 3 rounds;
    --quick: 200 and 1), unless --no-send.
 
@@ -49,7 +50,7 @@ NEW_TARGET = 2.0  # seconds
 # issue feed and its topic's feed.
 NEW_FILES_TARGET = 10
 RSS_TARGET = 300.0  # MiB
-RENDER_TARGET = 3.0  # total / mjml2html
+RENDER_TARGET = 3.0  # render time / bare mjml2html on the same MJML
 SEND_TARGET = 0.8  # ours / plain loop
 
 
@@ -209,14 +210,21 @@ def main() -> int:
     from render_bench import measure
 
     cost = measure(weeks=5 if args.quick else 30, items=40)
-    rows.append(
+    bare = f"bare mjml2html {cost.median_mjml * 1000:.2f} ms"
+    rows += [
         Row(
-            "email render per week / mjml2html",
-            f"{cost.ratio:.2f}x ({cost.median * 1000:.1f} ms per 40-item week)",
+            "email preview per week / mjml2html",
+            f"{cost.ratio_total:.2f}x ({cost.median_total * 1000:.1f} ms; {bare})",
+            f"<= {RENDER_TARGET:g}x",
+            cost.ratio_total <= RENDER_TARGET,
+        ),
+        Row(
+            "email render, HTML + text only",
+            f"{cost.ratio:.2f}x ({cost.median * 1000:.1f} ms)",
             f"<= {RENDER_TARGET:g}x",
             cost.ratio <= RENDER_TARGET,
-        )
-    )
+        ),
+    ]
     if args.send:
         ratio = send_ratio(args.quick)
         rows.append(

@@ -18,7 +18,8 @@ ROWS = (
     "peak RSS, ingest",
     "peak RSS, full build",
     "peak RSS, no-op build",
-    "email render per week / mjml2html",
+    "email preview per week / mjml2html",
+    "email render, HTML + text only",
     "send loop / plain smtplib loop",
 )
 

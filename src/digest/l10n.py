@@ -11,7 +11,13 @@ from datetime import date, datetime
 from functools import cached_property
 
 from babel import Locale
-from babel.dates import format_date, format_datetime, format_skeleton, format_time
+from babel.dates import (
+    format_date,
+    format_datetime,
+    format_skeleton,
+    format_time,
+    get_date_format,
+)
 from babel.numbers import format_decimal
 
 from .weeks import IsoWeek
@@ -138,7 +144,11 @@ class L10n:
         self._strings = _STRINGS.get(self.language, _STRINGS["en"])
         self._items = _ITEMS.get(self.language, _ITEMS["en"])
         self._long_dates: dict[date, str] = {}
+        # What format_date(day, "full") looks up on every call, looked up once.
+        self._full_date = get_date_format("full", locale=self.locale)
         self._numbers: dict[int, str] = {}
+        self._plurals: dict[int, str] = {}  # n -> its CLDR plural category
+        self._ranges: dict[IsoWeek, str] = {}
 
     @cached_property
     def bcp47(self) -> str:
@@ -158,10 +168,10 @@ class L10n:
         """'Dienstag, 17. September 2019'."""
         if day is None:
             return self.text("undated")
-        # babel takes ~50 µs a call and a week has only seven days: remember them.
+        # A week has only seven days, and each is shown by every item of it: remember them.
         text = self._long_dates.get(day)
         if text is None:
-            text = self._long_dates[day] = format_date(day, "full", locale=self.locale)
+            text = self._long_dates[day] = self._full_date.apply(day, self.locale)
         return text
 
     def date_short(self, day: date | None) -> str:
@@ -203,7 +213,12 @@ class L10n:
         categories (ours: one and other); every category it lacks takes the "other" word, which
         CLDR guarantees every locale has.
         """
-        return self._items.get(self.locale.plural_form(n), self._items["other"])
+        category = self._plurals.get(n)
+        if category is None:
+            if len(self._plurals) >= 4096:
+                self._plurals.clear()
+            category = self._plurals[n] = self.locale.plural_form(n)
+        return self._items.get(category, self._items["other"])
 
     def more_items(self, n: int) -> str:
         """'… und 12 weitere Meldungen'."""
@@ -215,7 +230,14 @@ class L10n:
 
     def week_range(self, week: IsoWeek) -> str:
         """'16.–22. September 2019', '30. September – 6. Oktober 2019',
-        '30. Dezember 2019 – 5. Januar 2020' (babel's format_interval abbreviates months)."""
+        '30. Dezember 2019 – 5. Januar 2020' (babel's format_interval abbreviates months).
+        Remembered: each email and page of a week shows it, and babel takes ~40 µs for it."""
+        text = self._ranges.get(week)
+        if text is None:
+            text = self._ranges[week] = self._week_range(week)
+        return text
+
+    def _week_range(self, week: IsoWeek) -> str:
         start, end = week.monday, week.sunday
         long_end = format_date(end, "long", locale=self.locale)
         if start.year != end.year:
