@@ -171,3 +171,23 @@ def test_an_editors_topic_beats_the_rules_but_not_the_overrides(repo_config: Con
     assert Classifier(repo_config.rules).classify(note).override == EDITOR
     rules = replace(repo_config.rules, overrides={note.id: "partnerships"})
     assert Classifier(rules).classify(note).topic == "partnerships"
+
+
+def test_a_classifier_that_has_seen_the_words_decides_as_a_fresh_one(repo_config: Config) -> None:
+    # Words known to hold no term are skipped without a look; the terms of the others, and
+    # their counts and order, must come out as a fresh classifier finds them.
+    texts = [
+        ("Städtepartnerschaft und Fachtagung", "Die Partnerschaft lädt zur Tagung. " * 3),
+        ("Digitalgesetz im Landtag", "Das Gesetz, die Strategie und die Partnerschaft."),
+        ("Neues Feuerwehrauto", "Die Wache Süd bekommt ein Auto, ein Auto."),
+    ]
+    articles = [_article(t, b, kicker="Ulm / Neu-Ulm") for t, b in texts]
+    warm = Classifier(repo_config.rules)
+    for article in articles:
+        warm.classify(article)
+    for article in articles:
+        assert warm.classify(article) == Classifier(repo_config.rules).classify(article)
+    # Every occurrence counts, once seen words are skipped: three in the body, one in the title.
+    found = {(m.term, m.field): m.count for m in warm.classify(articles[0]).matches}
+    assert found[("partnerschaft", "body")] == found[("tagung", "body")] == 3
+    assert found[("partnerschaft", "title")] == 1

@@ -1,8 +1,12 @@
 from __future__ import annotations
 
+import re
+import unicodedata
 from datetime import date
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from digest.ingest import parse_bytes
 from digest.normalise import (
@@ -113,3 +117,23 @@ def test_utf8_text_naming_slavic_places_is_text() -> None:
     assert decoded.text == text and decoded.encoding == "utf-8"
     # The same letters do not make binary look like text in a single-byte decoding.
     assert decode_bytes(bytes(range(0xA0, 0x100)) * 8).text is None
+
+
+_ANY_SPACE_RUN = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
+
+
+@settings(max_examples=500, deadline=None, derandomize=True)
+@given(
+    st.lists(
+        st.sampled_from(
+            list("aü„ \t\u00a0\u2009\u200a\u202f\u205f\u3000\u00ad\u200b\ufeff\n\u200c\u2060")
+        )
+        | st.sampled_from(["  ", "e\u0301"]),
+        max_size=30,
+    ).map("".join)
+)
+def test_clean_line_makes_every_run_of_spaces_one_space(text: str) -> None:
+    # The rule, written as one substitution: drop the invisibles, compose, one space a run.
+    want = re.sub("[\u00ad\u200b\u200c\u200d\u2060\ufeff]", "", text)
+    want = _ANY_SPACE_RUN.sub(" ", unicodedata.normalize("NFC", want)).strip()
+    assert clean_line(text) == want

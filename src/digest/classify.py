@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from itertools import filterfalse
 from typing import Literal
 
 from .lemmas import lemmatize
@@ -179,6 +180,7 @@ class Classifier:
             else None
         )
         self._word_cache: dict[str, tuple[tuple[Term, bool], ...]] = {}
+        self._blank: set[str] = set()  # words of the cache that hold no term: most words
         self._phrase_starts = {p.split()[0] for p in self._phrases}
         self._starter_words: set[str] = set()  # words seen whose form starts some phrase
 
@@ -195,7 +197,8 @@ class Classifier:
                 continue
             cache = self._word_cache
             words = _TOKEN.findall(text)
-            for word in words:  # most words match nothing: cheaper than counting them first
+            # Most words hold no term; filterfalse skips those known ones in C, in order.
+            for word in filterfalse(self._blank.__contains__, words):
                 found = cache.get(word)
                 if found is None:
                     found = self._word_terms(word)
@@ -278,6 +281,7 @@ class Classifier:
         """Return the terms found in a word, each with whether it is the compound's head."""
         if word.isdigit():  # no term is a number, and looking one up costs a lemma search
             self._word_cache[word] = ()
+            self._blank.add(word)
             return ()
         forms = {fold(word)}
         lemma = lemmatize(word)
@@ -311,6 +315,8 @@ class Classifier:
                     found[term] = found.get(term, False) or head
         result = tuple(found.items())
         self._word_cache[word] = result
+        if not result:
+            self._blank.add(word)
         if not forms.isdisjoint(self._phrase_starts):
             self._starter_words.add(word)
         return result

@@ -18,7 +18,8 @@ _PLAUSIBLE = frozenset(
     "„“”‚‘’«»‹›–—…•·°§€£¥©®™±×÷²³¹½¼¾µ¶¡¿¨´¸ªº¬¯"
     "\u00a0\u00ad\u2009\u200b\u202f\ufeff"  # NBSP, soft hyphen, thin and zero-width spaces
 )
-_INVISIBLE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff]")
+_INVISIBLE_CHARS = "\u00ad\u200b\u200c\u200d\u2060\ufeff"
+_INVISIBLE = re.compile(f"[{_INVISIBLE_CHARS}]")
 # Characters no output may carry: those XML 1.0 forbids (C0 controls except tab, newline and
 # carriage return; lone surrogates; U+FFFE and U+FFFF), which make lxml, feedgen and MJML
 # fail, plus DEL and the C1 controls, which XML allows but mail clients and terminals show
@@ -29,8 +30,9 @@ ILLEGAL_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\uf
 _SPACE_LIKE = frozenset("\x0b\x0c\x1c\x1d\x1e\x1f\x85")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 _HIGH = re.compile(r"[^\x00-\x7f]")
-_SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
-_ODD_SPACE = re.compile(r"[\t\u00a0\u2000-\u200a\u202f\u205f\u3000]|  ")
+# Spaces of other kinds than the plain one: tab, NBSP, the typographic spaces, narrow NBSP,
+# medium mathematical space, ideographic space.
+_ODD_SPACES = "\t\u00a0" + "".join(map(chr, range(0x2000, 0x200B))) + "\u202f\u205f\u3000"
 _DATE_RE = re.compile(r"\[\s*(\d{1,2})\s*\.\s*(\d{1,2})\s*\.\s*(\d{4})\s*\]")
 _FOLD = str.maketrans({"é": "e", "è": "e", "ê": "e", "á": "a", "à": "a", "ß": "ss"})
 _NON_WORD = re.compile(r"[^0-9a-z]+")
@@ -125,11 +127,26 @@ def has_title_text(title: str) -> bool:
 def clean_line(line: str) -> str:
     """Fold NBSP and other spaces to one space, drop invisible characters, strip the ends."""
     if not line.isascii():
-        line = _INVISIBLE.sub("", line)
+        # Six substring searches take a tenth of the time of one regex pass over the text.
+        if any(char in line for char in _INVISIBLE_CHARS):
+            line = _INVISIBLE.sub("", line)
         if not unicodedata.is_normalized("NFC", line):
             line = unicodedata.normalize("NFC", line)
-    # Most text has nothing to fold: finding that out is twice as fast as rewriting it.
-    return (_SPACES.sub(" ", line) if _ODD_SPACE.search(line) else line).strip()
+    return _one_space(line).strip()
+
+
+def _one_space(line: str) -> str:
+    """Make each run of spaces of any kind (_ODD_SPACES and the plain one) one plain space.
+
+    Substring searches and replaces: a regular expression for the runs scans a text with
+    characters beyond Latin-1 (German quotes and dashes) at about 30 ns a character, six times
+    slower, and most text has nothing to fold."""
+    for char in _ODD_SPACES if not line.isascii() else "\t":
+        if char in line:
+            line = line.replace(char, " ")
+    while "  " in line:
+        line = line.replace("  ", " ")
+    return line
 
 
 def split_lines(text: str) -> list[str]:
