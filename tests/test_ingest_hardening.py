@@ -461,3 +461,31 @@ def test_problem_messages_name_file_and_line(cfg: Config, tmp_path: Path) -> Non
     }
     for problem in summary.problems:
         assert re.match(re.escape(path.resolve().as_posix()) + r":\d+: ", str(problem))
+
+
+@pytest.mark.parametrize(("limit", "read_whole"), [(None, True), (4096, True), (1500, False)])
+def test_a_file_that_grew_since_its_stat_is_read_whole_or_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, limit: int | None, read_whole: bool
+) -> None:
+    # The reader reads as many bytes as the stat said and one more; a file that grew in
+    # between must still come in whole, or be refused once it passes the limit.
+    from digest.ingest import files
+
+    path = tmp_path / "grows.txt"
+    path.write_bytes(b"x" * 2000)
+    real_stat = os.stat
+
+    def stale(target: object, *a: object, **kw: object) -> os.stat_result:
+        info = real_stat(target, *a, **kw)  # type: ignore[arg-type]
+        if os.fspath(target) == os.fspath(path):  # type: ignore[arg-type]
+            fields = list(info)
+            fields[6] = 100  # st_size as it was before the file grew
+            return os.stat_result(fields)
+        return info
+
+    monkeypatch.setattr(files.os, "stat", stale)
+    data = files.read_regular(path, limit)
+    if read_whole:
+        assert data == b"x" * 2000
+    else:
+        assert isinstance(data, files.Refused) and "limit" in data.message
