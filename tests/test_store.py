@@ -395,3 +395,30 @@ def test_a_failed_bulk_put_rolls_back_with_its_triggers(tmp_path: Path) -> None:
             raise RuntimeError("stopped half-way")
         assert _triggers(store) == triggers
         assert store.count() == 0 and store.week_generations() == {}
+
+
+def test_look_ups_over_many_values_cross_the_in_list_chunks(tmp_path: Path) -> None:
+    """Queries over more values than one "IN (...)" list takes (IN_CHUNK) ask in chunks and
+    return the whole answer: every article, its sources, every reading."""
+    from datetime import date, timedelta
+
+    from digest.store.base import IN_CHUNK
+
+    from .issues import article
+
+    day = date(2025, 11, 3)
+    many = [
+        article(f"Meldung Nummer {n}", day + timedelta(days=n % 30), "other")
+        for n in range(2 * IN_CHUNK + 7)
+    ]
+    ids = [a.id for a in many]
+    with Store(tmp_path / "s.sqlite") as store:
+        with store.transaction():
+            store.put(many)
+            store.set_readings((f"in/{n}.txt", {"main": [i]}) for n, i in enumerate(ids))
+        found = store.get_many([*ids, "no-such-id"])
+        assert set(found) == set(ids)
+        assert all(found[a.id].sources == a.sources for a in many)
+        assert store.live_ids([day + timedelta(days=k) for k in range(30)]) == set(ids)
+        paths = [f"in/{n}.txt" for n in range(len(ids))]
+        assert store.readings(paths) == {p: {"main": [i]} for p, i in zip(paths, ids, strict=True)}

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from ..models import Article, Classification, Source
-from .base import StoreBase
+from .base import StoreBase, in_chunks
 from .rows import COLUMNS, article_row, classification_row, row_article
 
 _SELECT = f"SELECT {', '.join(COLUMNS)} FROM articles"
@@ -47,9 +47,7 @@ class ArticleQueries(StoreBase):
         """Return the stored (or only the live) articles among `ids`, with their sources."""
         found: dict[str, Article] = {}
         only_live = f" AND {LIVE}" if live else ""
-        for start in range(0, len(ids), 500):
-            chunk = list(ids[start : start + 500])
-            marks = ", ".join("?" * len(chunk))
+        for chunk, marks in in_chunks(ids):
             rows = self._db.execute(f"{_SELECT} WHERE id IN ({marks}){only_live}", chunk).fetchall()
             sources = self._sources(chunk)
             for row in rows:
@@ -89,13 +87,11 @@ class ArticleQueries(StoreBase):
         """
         ids = [a.id for a in articles]
         weeks = {str(a.iso_week) if a.iso_week else "" for a in articles}
-        for start in range(0, len(ids), 500):
-            chunk = ids[start : start + 500]
+        for chunk, marks in in_chunks(ids):
             weeks.update(
                 week or ""
                 for (week,) in self._db.execute(
-                    f"SELECT iso_week FROM articles WHERE id IN ({', '.join('?' * len(chunk))})",
-                    chunk,
+                    f"SELECT iso_week FROM articles WHERE id IN ({marks})", chunk
                 )
             )
         names = ", ".join("?" * len(_PUT_TRIGGERS))
@@ -201,10 +197,10 @@ class ArticleQueries(StoreBase):
     def live_titles(self, days: Iterable[date], spread: int = 0) -> list[tuple[str, str, date]]:
         """Return (id, title, date) of the live articles dated within `spread` days of `days`."""
         found: list[tuple[str, str, date]] = []
-        for chunk in _day_chunks(days, spread):
+        for chunk, marks in in_chunks(_days_around(days, spread)):
             rows = self._db.execute(
                 f"SELECT id, title, date FROM articles WHERE {LIVE} "
-                f"AND date IN ({', '.join('?' * len(chunk))}) ORDER BY date, id",
+                f"AND date IN ({marks}) ORDER BY date, id",
                 chunk,
             )
             found += [(r[0], r[1], date.fromisoformat(r[2])) for r in rows]
@@ -213,10 +209,9 @@ class ArticleQueries(StoreBase):
     def live_ids(self, days: Iterable[date], spread: int = 0) -> set[str]:
         """The ids of live_titles(days, spread), without reading their titles."""
         found: set[str] = set()
-        for chunk in _day_chunks(days, spread):
+        for chunk, marks in in_chunks(_days_around(days, spread)):
             rows = self._db.execute(
-                f"SELECT id FROM articles WHERE {LIVE} AND date IN ({', '.join('?' * len(chunk))})",
-                chunk,
+                f"SELECT id FROM articles WHERE {LIVE} AND date IN ({marks})", chunk
             )
             found.update(r[0] for r in rows)
         return found
@@ -224,13 +219,12 @@ class ArticleQueries(StoreBase):
     def ids_with_urls(self, urls: Sequence[str]) -> dict[str, list[str]]:
         """Return, for each of `urls` that a stored article carries, the ids that carry it."""
         found: dict[str, list[str]] = {}
-        for start in range(0, len(urls), 500):
-            chunk = list(urls[start : start + 500])
+        for chunk, marks in in_chunks(urls):
             rows = self._db.execute(
                 # A urls value edited into something else by hand must not stop the listing.
                 "SELECT u.value, a.id FROM articles AS a, "
                 "json_each(CASE WHEN json_valid(a.urls) THEN a.urls ELSE '[]' END) AS u "
-                f"WHERE u.value IN ({', '.join('?' * len(chunk))}) ORDER BY a.id",
+                f"WHERE u.value IN ({marks}) ORDER BY a.id",
                 chunk,
             )
             for url, article_id in rows:
@@ -241,11 +235,10 @@ class ArticleQueries(StoreBase):
         """Return, for each of `urls` (canonical, see Article.own_url), the live article
         whose own address it is."""
         found: dict[str, str] = {}
-        for start in range(0, len(urls), 500):
-            chunk = list(urls[start : start + 500])
+        for chunk, marks in in_chunks(urls):
             rows = self._db.execute(
                 f"SELECT own_url, id FROM articles WHERE {LIVE} "
-                f"AND own_url IN ({', '.join('?' * len(chunk))}) ORDER BY id DESC",
+                f"AND own_url IN ({marks}) ORDER BY id DESC",
                 chunk,
             )
             found.update((str(url), str(i)) for url, i in rows)
@@ -272,11 +265,10 @@ class ArticleQueries(StoreBase):
             rows = self._db.execute("SELECT article_id, path, line, kind FROM sources").fetchall()
         else:
             rows = []
-            for start in range(0, len(ids), 500):
-                chunk = list(ids[start : start + 500])
+            for chunk, marks in in_chunks(ids):
                 rows += self._db.execute(
                     "SELECT article_id, path, line, kind FROM sources "
-                    f"WHERE article_id IN ({', '.join('?' * len(chunk))})",
+                    f"WHERE article_id IN ({marks})",
                     chunk,
                 ).fetchall()
         for article_id, path, line, kind in rows:
@@ -284,10 +276,8 @@ class ArticleQueries(StoreBase):
         return {k: tuple(sorted(v)) for k, v in out.items()}
 
 
-def _day_chunks(days: Iterable[date], spread: int) -> Iterator[list[str]]:
-    """The days within `spread` days of `days`, as ISO dates in chunks of 500 (one query)."""
-    wanted = sorted(
+def _days_around(days: Iterable[date], spread: int) -> list[str]:
+    """The days within `spread` days of `days`, as sorted ISO dates."""
+    return sorted(
         {(d + timedelta(days=k)).isoformat() for d in days for k in range(-spread, spread + 1)}
     )
-    for start in range(0, len(wanted), 500):
-        yield wanted[start : start + 500]

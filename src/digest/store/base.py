@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
 from pathlib import Path
-from typing import Self
+from typing import Self, TypeVar
 
 from ..errors import StoreError
 from .connection import Connection
@@ -35,6 +35,19 @@ def _writer_lock(path: Path) -> threading.RLock:
     key = str(path.resolve())
     with _WRITERS_GUARD:
         return _WRITERS.setdefault(key, threading.RLock())
+
+
+_T = TypeVar("_T")
+# Values per "IN (?, ?, ...)" list, well under SQLite's limit on host parameters (999 before
+# SQLite 3.32, 32,766 since).
+IN_CHUNK = 500
+
+
+def in_chunks(values: Sequence[_T]) -> Iterator[tuple[list[_T], str]]:
+    """`values` in lists of at most IN_CHUNK, each with its placeholders "?, ?, ..."."""
+    for start in range(0, len(values), IN_CHUNK):
+        chunk = list(values[start : start + IN_CHUNK])
+        yield chunk, ", ".join("?" * len(chunk))
 
 
 class StoreBase:

@@ -17,6 +17,7 @@ from typing import Literal
 
 from ..models import Article, Source
 from .articles import _SELECT, LIVE, ArticleQueries
+from .base import in_chunks
 from .rows import COLUMNS, row_article
 from .subscribers import stamp, unstamp
 
@@ -120,10 +121,9 @@ class RevisionQueries(ArticleQueries):
     def unsourced(self, ids: Sequence[str]) -> list[str]:
         """Those of `ids` that no file or feed is recorded to hold any more."""
         found = []
-        for start in range(0, len(ids), 500):
-            chunk = list(ids[start : start + 500])
+        for chunk, marks in in_chunks(ids):
             rows = self._db.execute(
-                f"SELECT id FROM articles WHERE id IN ({', '.join('?' * len(chunk))}) "
+                f"SELECT id FROM articles WHERE id IN ({marks}) "
                 "AND NOT EXISTS (SELECT 1 FROM sources WHERE article_id = articles.id)",
                 chunk,
             )
@@ -145,11 +145,8 @@ class RevisionQueries(ArticleQueries):
         if ids is None:
             rows = self._db.execute(sql).fetchall()
         else:
-            for start in range(0, len(ids), 500):
-                chunk = list(ids[start : start + 500])
-                rows += self._db.execute(
-                    f"{sql} AND id IN ({', '.join('?' * len(chunk))})", chunk
-                ).fetchall()
+            for chunk, marks in in_chunks(ids):
+                rows += self._db.execute(f"{sql} AND id IN ({marks})", chunk).fetchall()
         sources = self._sources([r[0] for r in rows])
         found = [_hidden(row, sources.get(row[0], ())) for row in rows]
         return sorted(found, key=_by_date)
@@ -157,11 +154,10 @@ class RevisionQueries(ArticleQueries):
     def readings(self, paths: Sequence[str]) -> dict[str, Reading]:
         """Return how each of `paths` was read last: per kind, its article ids in line order."""
         found: dict[str, Reading] = {}
-        for start in range(0, len(paths), 500):
-            chunk = list(paths[start : start + 500])
+        for chunk, marks in in_chunks(paths):
             rows = self._db.execute(
                 "SELECT path, kind, article_id FROM file_positions "
-                f"WHERE path IN ({', '.join('?' * len(chunk))}) ORDER BY path, kind, ordinal",
+                f"WHERE path IN ({marks}) ORDER BY path, kind, ordinal",
                 chunk,
             )
             for path, kind, article_id in rows:
@@ -172,12 +168,8 @@ class RevisionQueries(ArticleQueries):
         """Record how files were read now, replacing what was known of them (stored ids only;
         a path given twice: the last reading)."""
         latest = dict(readings)
-        paths = list(latest)
-        for start in range(0, len(paths), 500):
-            chunk = paths[start : start + 500]
-            self._db.execute(
-                f"DELETE FROM file_positions WHERE path IN ({', '.join('?' * len(chunk))})", chunk
-            )
+        for chunk, marks in in_chunks(list(latest)):
+            self._db.execute(f"DELETE FROM file_positions WHERE path IN ({marks})", chunk)
         self._db.executemany(
             "INSERT INTO file_positions (path, kind, ordinal, article_id) VALUES (?, ?, ?, ?)",
             (

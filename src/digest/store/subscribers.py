@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from ..models import Consent, Subscriber, SubscriberState
-from .base import StoreBase
+from .base import StoreBase, in_chunks
 
 _COLUMNS = (
     "id",
@@ -112,9 +112,7 @@ class SubscriberQueries(StoreBase):
     def known_keys(self, keys: Sequence[str]) -> set[str]:
         """Return those of `keys` that belong to a stored subscriber."""
         found: set[str] = set()
-        for start in range(0, len(keys), 500):
-            chunk = list(keys[start : start + 500])
-            marks = ", ".join("?" * len(chunk))
+        for chunk, marks in in_chunks(keys):
             rows = self._db.execute(
                 f"SELECT email_key FROM subscribers WHERE email_key IN ({marks})", chunk
             )
@@ -214,12 +212,8 @@ class SubscriberQueries(StoreBase):
     def suppressed(self, digests: Sequence[str]) -> set[str]:
         """Return those of `digests` that are on the suppression list."""
         found: set[str] = set()
-        for start in range(0, len(digests), 500):
-            chunk = list(digests[start : start + 500])
-            rows = self._db.execute(
-                f"SELECT hash FROM suppressions WHERE hash IN ({', '.join('?' * len(chunk))})",
-                chunk,
-            )
+        for chunk, marks in in_chunks(digests):
+            rows = self._db.execute(f"SELECT hash FROM suppressions WHERE hash IN ({marks})", chunk)
             found.update(r[0] for r in rows)
         return found
 
