@@ -31,6 +31,7 @@ from multiprocessing.connection import Connection
 from ..models import Article, Problem, Source
 from ..near_duplicates import NearDuplicate, Titled, near_duplicates
 from ..store import Store
+from .reading import ignore_sigint
 
 FORK_FROM = 2000  # new dated articles from which the search runs beside the writes
 _Pairs = list[tuple[str, str, float]]  # (new article's id, the other's id, ratio)
@@ -167,8 +168,7 @@ class LookAlikes:
 
 def _in_child(send: Connection, search: LookAlikes) -> None:
     """In the child: search, send the pairs (the parent has the titles), exit."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+    ignore_sigint()
     send.send(search._search())
     send.close()
 

@@ -312,10 +312,11 @@ def _start_worker() -> None:
     tree is full of cycles (parents and children), and ten thousand notes would pile up.
     """
     gc.enable()
-    _ignore_sigint()
+    ignore_sigint()
 
 
-def _ignore_sigint() -> None:
+def ignore_sigint() -> None:
+    """In a forked helper process: leave Ctrl-C to the parent (see read_all)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
 
