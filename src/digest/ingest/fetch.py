@@ -67,9 +67,6 @@ class _Refused(Exception):
     """A redirect we do not follow (raised from the request hook, caught in fetch)."""
 
 
-# httpx is imported where it is used: a run without feeds over HTTP need not pay its import.
-
-
 def fetch(
     url: str,
     validators: Validators | None = None,
@@ -87,7 +84,7 @@ def fetch(
     target). A body is read up to `max_bytes` (after gzip/deflate decoding); a 304 keeps
     the validators sent, unless the server sends new ones.
     """
-    import httpx
+    import httpx  # here: a run without feeds over HTTP need not pay its import
 
     sent = validators or Validators()
     scheme = _scheme(url)
