@@ -61,7 +61,6 @@ class EmailView:
     privacy_url: str
     intro_html: str  # the week's editorial, "" when there is none
     intro_text: str
-    top: tuple[EmailItem, ...]  # the pinned Top-Meldungen, shown first
     sections: tuple[EmailSection, ...]
     links: tuple[tuple[int, str], ...]
     blocks: tuple[EmailSection, ...]  # the Top-Meldungen as a section (if any), then sections
@@ -266,7 +265,6 @@ def _view(issue: Issue, cfg: Config, l10n: L10n, chars: int, cap: int | None) ->
         privacy_url=cfg.consent.privacy_url,
         intro_html=editorial.html if editorial else "",
         intro_text=editorial.text if editorial else "",
-        top=top,
         sections=tuple(sections),
         links=tuple(links),
         blocks=blocks,
