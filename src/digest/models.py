@@ -187,9 +187,13 @@ class Article(_Compact):
         """Rank two versions of one story: a main article beats a teaser, then more text wins.
 
         A feed entry with only a summary ranks as a teaser: a portal's teaser says as much."""
-        size = sum(len(p) for p in self.body) + len(self.lead or "") + len(self.teaser or "")
         whole = self.kind == "main" and (self.format != "F" or bool(self.body))
-        return (1 if whole else 0, size)
+        return (1 if whole else 0, self.size)
+
+    @property
+    def size(self) -> int:
+        """The characters of its text: body, lead and teaser."""
+        return sum(map(len, self.body)) + len(self.lead or "") + len(self.teaser or "")
 
 
 @dataclass(frozen=True, slots=True)
@@ -281,11 +285,16 @@ def lead_rank(article: Article) -> tuple[int, float, int, str, str]:
     the longer text; then the earlier date and the id, so the choice never depends on input
     order.
     """
-    scores = dict(article.classification.scores)
+    topic = article.classification.topic
+    score = 0.0
+    for name, value in article.classification.scores:
+        if name == topic:
+            score = value
+            break
     return (
-        (0 if article.topic != OTHER else 2) + (0 if article.kind == "main" else 1),
-        -scores.get(article.topic, 0.0),
-        -article.fullness[1],
+        (0 if topic != OTHER else 2) + (0 if article.kind == "main" else 1),
+        -score,
+        -article.size,
         article.date.isoformat() if article.date else "9999",
         article.id,
     )

@@ -122,9 +122,10 @@ def render_email(issue: Issue, cfg: Config, env: jinja2.Environment, l10n: L10n)
     """
     limit = cfg.email.max_html_kb * 1000
     sizes: dict[int | None, int] = {}  # HTML bytes by cap (None: no cap)
+    subject = subject_of(issue, cfg, l10n)
 
     def html(chars: int, cap: int | None) -> tuple[EmailView, str, str]:
-        view = _view(issue, cfg, l10n, chars, cap)
+        view = _view(issue, cfg, l10n, chars, cap, subject)
         source, compiled = _render_html(issue, view, cfg, env, l10n)
         sizes[cap] = len(compiled.encode("utf-8"))
         return view, source, compiled
@@ -210,7 +211,9 @@ def _context(issue: Issue, view: EmailView, cfg: Config, l10n: L10n) -> dict[str
     }
 
 
-def _view(issue: Issue, cfg: Config, l10n: L10n, chars: int, cap: int | None) -> EmailView:
+def _view(
+    issue: Issue, cfg: Config, l10n: L10n, chars: int, cap: int | None, subject: str | None = None
+) -> EmailView:
     base = cfg.site.base_url
     links: list[tuple[int, str]] = []
 
@@ -255,7 +258,7 @@ def _view(issue: Issue, cfg: Config, l10n: L10n, chars: int, cap: int | None) ->
     topics = ", ".join(f"{s.label} ({l10n.number(len(s.articles))})" for s in issue.sections)
     editorial = issue.editorial
     return EmailView(
-        subject=subject_of(issue, cfg, l10n),
+        subject=subject_of(issue, cfg, l10n) if subject is None else subject,
         preheader=l10n.text(
             "preheader", count=l10n.items(issue.count), week_label=week_label, topics=topics
         ),
