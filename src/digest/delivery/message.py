@@ -22,6 +22,7 @@ from __future__ import annotations
 import binascii
 import hashlib
 import re
+import zlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -63,56 +64,60 @@ def encode_body(text: str, html: str, placeholders: Sequence[str] = ()) -> Body:
 
     Each occurrence of a placeholder becomes a gap that `Body.fill` fills per recipient.
     """
+    parts = (("plain", text.encode("utf-8")), ("html", html.encode("utf-8")))
     # A boundary derived from the content keeps files reproducible; "=_" cannot occur in
-    # quoted-printable output nor in a token, so the boundary cannot collide with the parts.
-    boundary = "=_digest_" + hashlib.sha256((text + html).encode("utf-8")).hexdigest()[:32]
+    # quoted-printable output nor in a token, so the boundary cannot collide with the parts
+    # whatever the checksum, and a CRC is the cheapest one.
+    boundary = "=_digest_" + "".join(f"{zlib.crc32(data):08x}" for _, data in parts)
     splitter = (
-        re.compile("(" + "|".join(map(re.escape, placeholders)) + ")") if placeholders else None
+        re.compile(b"(" + b"|".join(re.escape(p.encode("ascii")) for p in placeholders) + b")")
+        if placeholders
+        else None
     )
     pieces: list[bytes] = []
     gaps: list[str] = []
-    current = ""
-    for subtype, content in (("plain", text), ("html", html)):
+    current = b""
+    for subtype, data in parts:
         current += (
             f"--{boundary}{CRLF}"
             f'Content-Type: text/{subtype}; charset="utf-8"{CRLF}'
             f"Content-Transfer-Encoding: quoted-printable{CRLF}{CRLF}"
-        )
-        chunks = splitter.split(content) if splitter else [content]
+        ).encode("ascii")
+        chunks = splitter.split(data) if splitter else [data]
         for index, chunk in enumerate(chunks):
             if index % 2:  # a placeholder: close the current piece with a soft break
-                pieces.append(_soft_end(current).encode("ascii"))
-                gaps.append(chunk)
-                current = ""
+                pieces.append(_soft_end(current))
+                gaps.append(chunk.decode("ascii"))
+                current = b""
             elif chunk:
                 current += _qp(chunk)
-        current += CRLF  # belongs to the next boundary delimiter (RFC 2046), not to the part
-    current += f"--{boundary}--{CRLF}"
-    pieces.append(current.encode("ascii"))
+        current += b"\r\n"  # belongs to the next boundary delimiter (RFC 2046), not to the part
+    current += f"--{boundary}--{CRLF}".encode("ascii")
+    pieces.append(current)
     return Body(boundary, tuple(pieces), tuple(gaps))
 
 
-def _qp(text: str) -> str:
-    return binascii.b2a_qp(text.encode("utf-8"), istext=True).decode("ascii").replace("\n", CRLF)
+def _qp(data: bytes) -> bytes:
+    return binascii.b2a_qp(data, istext=True).replace(b"\n", b"\r\n")
 
 
-def _soft_end(encoded: str) -> str:
+def _soft_end(encoded: bytes) -> bytes:
     """End encoded text with a soft line break, keeping its last line within 76 characters."""
-    if encoded.endswith(CRLF) or not encoded:
+    if encoded.endswith(b"\r\n") or not encoded:
         return encoded
-    head, newline, last = encoded.rpartition(CRLF)
+    head, newline, last = encoded.rpartition(b"\r\n")
     prefix = head + newline
     lines = []
     while len(last) > _QP_LINE - 1:
         # Break before column 76, but never inside an "=XX" escape.
         cut = _QP_LINE - 1
-        escape = last.rfind("=", cut - 2, cut)
+        escape = last.rfind(b"=", cut - 2, cut)
         if escape != -1:
             cut = escape
         lines.append(last[:cut])
         last = last[cut:]
     lines.append(last)
-    return prefix + "".join(line + "=" + CRLF for line in lines)
+    return prefix + b"".join(line + b"=\r\n" for line in lines)
 
 
 def _token_lines(token: str) -> bytes:
