@@ -22,11 +22,12 @@ HTML_TEMPLATE = "email/digest.mjml.j2"
 TEXT_TEMPLATE = "email/digest.txt.j2"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class EmailItem:
     """One item as both templates show it: every text worked out once, here, so that the
     templates only place them (a template's function call or attribute chain per item costs
-    more than the whole MJML compile of it)."""
+    more than the whole MJML compile of it). Not frozen: a frozen dataclass sets each of its
+    eleven fields through object.__setattr__, and nothing changes an item after the view."""
 
     article: Article
     text: str | None  # the lead or teaser, shortened to the current budget (without the "…")
@@ -47,6 +48,7 @@ class EmailSection:
     label: str
     items: tuple[EmailItem, ...]
     total: int  # all items of the section in this week
+    count: str  # the total as text, "10 Meldungen" (L10n.items)
     hidden: int  # how many were left out to fit the size budget
     top: bool = False  # the pinned Top-Meldungen (topic "top"), shown first without a count
 
@@ -247,13 +249,17 @@ def _view(
                 section.label,
                 tuple(item(a) for a in shown),
                 len(section.articles),
+                l10n.items(len(section.articles)),
                 len(section.articles) - len(shown),
             )
         )
     blocks = tuple(sections)
     if top:
         heading = l10n.text("top_story" if len(top) == 1 else "top_stories")
-        blocks = (EmailSection("top", heading, top, len(top), 0, top=True), *blocks)
+        blocks = (
+            EmailSection("top", heading, top, len(top), l10n.items(len(top)), 0, top=True),
+            *blocks,
+        )
     week_label = l10n.week_label(issue.week)
     topics = ", ".join(f"{s.label} ({l10n.number(len(s.articles))})" for s in issue.sections)
     editorial = issue.editorial

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import traceback
+from itertools import chain
 from pathlib import Path
 from typing import Any
 
@@ -99,6 +100,8 @@ def wrap(text: str, width: int = 72) -> str:
     Each line is the longest run of at most `width` characters that a space or tab (or the
     end) follows, else one whole word; the spaces and tabs after it give way to the break.
     """
+    if len(text) <= width and "\n" not in text:
+        return text  # one line that fits: the rule below keeps it whole
     pattern = _WRAPS.get(width)
     if pattern is None:
         pattern = _WRAPS[width] = re.compile(rf"(.{{1,{width}}}|\S+)([ \t]+|$)")
@@ -107,7 +110,7 @@ def wrap(text: str, width: int = 72) -> str:
         pairs = pattern.findall(paragraph)  # (line, the spaces after it)
         if not pairs:
             lines.append(paragraph)  # empty, or spaces no line can hold (see below)
-        elif sum(len(line) + len(gap) for line, gap in pairs) == len(paragraph):
+        elif sum(map(len, chain.from_iterable(pairs))) == len(paragraph):
             lines.extend([line for line, _ in pairs])
         else:  # a character no line can start at (a space before a word that cannot break,
             # a word ending in a no-break space): substituting keeps it, findall drops it
