@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 import traceback
-from itertools import chain
 from pathlib import Path
 from typing import Any
 
@@ -101,23 +100,48 @@ def wrap(text: str, width: int = 72) -> str:
     end) follows, else one whole word; the spaces and tabs after it give way to the break.
     """
     if len(text) <= width and "\n" not in text:
-        return text  # one line that fits: the rule below keeps it whole
-    pattern = _WRAPS.get(width)
-    if pattern is None:
-        pattern = _WRAPS[width] = re.compile(rf"(.{{1,{width}}}|\S+)([ \t]+|$)")
-    lines = []
+        return text  # one line that fits: the rule keeps it whole
+    lines: list[str] = []
     for paragraph in text.split("\n"):
-        pairs = pattern.findall(paragraph)  # (line, the spaces after it)
-        if not pairs:
-            lines.append(paragraph)  # empty, or spaces no line can hold (see below)
-        elif sum(map(len, chain.from_iterable(pairs))) == len(paragraph):
-            lines.extend([line for line, _ in pairs])
-        else:  # a character no line can start at (a space before a word that cannot break,
-            # a word ending in a no-break space): substituting keeps it, findall drops it
+        if not _wrap_paragraph(paragraph, width, lines):
+            # a character no line can start at (a space before a word that cannot break,
+            # a word ending in a no-break space) stays where it is, as the regex keeps it
+            pattern = _WRAPS.get(width)
+            if pattern is None:
+                pattern = _WRAPS[width] = re.compile(rf"(.{{1,{width}}}|\S+)(?:[ \t]+|$)")
             lines.append(pattern.sub("\\1\n", paragraph).rstrip("\n"))
     return "\n".join(lines)
 
 
+def _wrap_paragraph(paragraph: str, width: int, lines: list[str]) -> bool:
+    """Append the paragraph's lines under the rule of `wrap`, found with rfind rather than a
+    backtracking regex (a third of the plain-text email's time went there); return False,
+    having appended nothing, where the rule leaves a character to no line."""
+    tabs = "\t" in paragraph
+    start, end = 0, len(paragraph)
+    found = []
+    while end - start > width:
+        cut = paragraph.rfind(" ", start + 1, start + width + 1)
+        if tabs:
+            cut = max(cut, paragraph.rfind("\t", start + 1, start + width + 1))
+        if cut == -1:  # no break within reach: one whole word, up to a space or tab
+            space = _SPACE.search(paragraph, start)
+            cut = end if space is None else space.start()
+            if cut == start or (cut < end and paragraph[cut] not in " \t"):
+                return False
+        found.append(paragraph[start:cut])
+        start = cut
+        while start < end and paragraph[start] in " \t":
+            start += 1
+    if start < end:
+        found.append(paragraph[start:])
+    elif not found:
+        found.append(paragraph)  # empty
+    lines += found
+    return True
+
+
+_SPACE = re.compile(r"\s")
 _WRAPS: dict[int, re.Pattern[str]] = {}
 
 
