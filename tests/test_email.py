@@ -267,3 +267,41 @@ def test_wrap_breaks_like_the_substitution_rule(text: str, width: int) -> None:
     assert wrap(text, width) == _wrapped_by_substitution(text, width)
     for line in wrap(text, width).split("\n"):
         assert len(line) <= width or not re.search(r"\S[ \t]+\S", line)
+
+
+# The preview div as mrml writes it, and how restyle_preview must treat it: the regex states
+# the rule (the first div after <body>, only whitespace between, its one attribute a style
+# starting "display:none;").
+_PREVIEW_RULE = re.compile(r'(<body\b[^>]*>\s*)<div style="display:none;[^"]*">')
+
+
+@pytest.mark.parametrize(
+    "html",
+    [
+        '<html><body style="x">\n  <div style="display:none;color:#fff">Vorschau</div></body>',
+        '<html><body><div style="display:none;font-size:1px">V</div><div style="display:none;">',
+        '<html><body><div style="display:none;x" class="y">V</div></body>',  # not mrml's div
+        '<html><body><p>x</p><div style="display:none;">V</div></body>',  # not the first
+        '<html><body style="a"><div style="display:block;">V</div></body>',
+        '<html><bod><div style="display:none;">V</div>',
+        '<html><body><div style="display:none;',  # cut off
+        "",
+    ],
+)
+def test_the_preview_div_loses_its_colour_and_nothing_else(html: str) -> None:
+    from digest.render.mjml import PREVIEW_STYLE, restyle_preview
+
+    want = _PREVIEW_RULE.sub(lambda m: f'{m.group(1)}<div style="{PREVIEW_STYLE}">', html, 1)
+    assert restyle_preview(html) == want
+
+
+def test_the_rendered_preview_div_is_restyled(repo_config: Config) -> None:
+    from digest.render.mjml import PREVIEW_STYLE
+
+    out = _render(repo_config)
+    assert (
+        f'<body style="word-spacing:normal;background-color:#f3f4f6;"><div style="{PREVIEW_STYLE}">'
+        in out.html
+    )
+    assert out.html.count('<div style="display:none;') == 1
+    assert out.html_utf8 == out.html.encode("utf-8") and out.text_utf8 == out.text.encode()

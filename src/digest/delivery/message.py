@@ -59,12 +59,13 @@ class Body:
         return self.fill({gap: gap for gap in self.gaps})
 
 
-def encode_body(text: str, html: str, placeholders: Sequence[str] = ()) -> Body:
+def encode_body(text: str | bytes, html: str | bytes, placeholders: Sequence[str] = ()) -> Body:
     """Encode the text and HTML parts once: multipart/alternative, text first, 7-bit clean.
 
-    Each occurrence of a placeholder becomes a gap that `Body.fill` fills per recipient.
+    Each part is a str, or bytes already in UTF-8. Each occurrence of a placeholder becomes
+    a gap that `Body.fill` fills per recipient.
     """
-    parts = (("plain", text.encode("utf-8")), ("html", html.encode("utf-8")))
+    parts = (("plain", _utf8(text)), ("html", _utf8(html)))
     # A boundary derived from the content keeps files reproducible; "=_" cannot occur in
     # quoted-printable output nor in a token, so the boundary cannot collide with the parts
     # whatever the checksum, and a CRC is the cheapest one.
@@ -95,6 +96,10 @@ def encode_body(text: str, html: str, placeholders: Sequence[str] = ()) -> Body:
     current += f"--{boundary}--{CRLF}".encode("ascii")
     pieces.append(current)
     return Body(boundary, tuple(pieces), tuple(gaps))
+
+
+def _utf8(content: str | bytes) -> bytes:
+    return content if isinstance(content, bytes) else content.encode("utf-8")
 
 
 def _qp(data: bytes) -> bytes:

@@ -275,7 +275,7 @@ def render_week_email(
     message = build_message(
         cfg=cfg,
         subject=email.subject,
-        body=encode_body(email.text, email.html, PLACEHOLDERS),
+        body=encode_body(email.text_utf8, email.html_utf8, PLACEHOLDERS),
         to=f"Vorschau <{address}>",
         message_id=message_id(str(issue.week), preview_key(address), cfg.site.domain),
         sent=sent,
@@ -284,7 +284,7 @@ def render_week_email(
     week = issue.week
     return {
         PREVIEW_PREFIX + paths.email_file(week, "mjml"): email.mjml.encode("utf-8"),
-        PREVIEW_PREFIX + paths.email_file(week, "html"): email.html.encode("utf-8"),
-        PREVIEW_PREFIX + paths.email_file(week, "txt"): email.text.encode("utf-8"),
+        PREVIEW_PREFIX + paths.email_file(week, "html"): email.html_utf8,
+        PREVIEW_PREFIX + paths.email_file(week, "txt"): email.text_utf8,
         PREVIEW_PREFIX + paths.email_file(week, "eml"): message,
     }

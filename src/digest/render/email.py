@@ -75,6 +75,10 @@ class RenderedEmail:
     html: str
     text: str
     budget: str  # "full", "short" or "capped N": how much the week had to shrink to fit
+    # Both parts in UTF-8, as files and the MIME body take them: encoding the HTML costs
+    # as much as a tenth of its MJML compile, so it is done once (it is measured anyway).
+    html_utf8: bytes
+    text_utf8: bytes
 
 
 def subject_of(issue: Issue, cfg: Config, l10n: L10n) -> str:
@@ -112,6 +116,9 @@ def shorten(text: str | None, limit: int) -> str | None:
     return cut + "…"
 
 
+_Render = tuple[EmailView, str, str, bytes]  # the view, its MJML, HTML and HTML in UTF-8
+
+
 def render_email(issue: Issue, cfg: Config, env: jinja2.Environment, l10n: L10n) -> RenderedEmail:
     """Render the email of one week; shorten texts, then cap sections, until it fits the budget.
 
@@ -126,16 +133,19 @@ def render_email(issue: Issue, cfg: Config, env: jinja2.Environment, l10n: L10n)
     sizes: dict[int | None, int] = {}  # HTML bytes by cap (None: no cap)
     subject = subject_of(issue, cfg, l10n)
 
-    def html(chars: int, cap: int | None) -> tuple[EmailView, str, str]:
+    def html(chars: int, cap: int | None) -> _Render:
         view = _view(issue, cfg, l10n, chars, cap, subject)
         source, compiled = _render_html(issue, view, cfg, env, l10n)
-        sizes[cap] = len(compiled.encode("utf-8"))
-        return view, source, compiled
+        data = compiled.encode("utf-8")
+        sizes[cap] = len(data)
+        return view, source, compiled, data
 
-    def done(chosen: tuple[EmailView, str, str], budget: str) -> RenderedEmail:
-        view, source, compiled = chosen
+    def done(chosen: _Render, budget: str) -> RenderedEmail:
+        view, source, compiled, data = chosen
         text = _render_text(issue, view, cfg, env, l10n)
-        return RenderedEmail(view.subject, source, compiled, text, budget)
+        return RenderedEmail(
+            view.subject, source, compiled, text, budget, data, text.encode("utf-8")
+        )
 
     full = html(cfg.email.lead_chars, None)
     if sizes[None] <= limit:
@@ -144,7 +154,7 @@ def render_email(issue: Issue, cfg: Config, env: jinja2.Environment, l10n: L10n)
     if sizes[None] <= limit:
         return done(short, "short")
     all_size = sizes[None]
-    rendered: dict[int, tuple[EmailView, str, str]] = {1: html(cfg.email.short_lead_chars, 1)}
+    rendered: dict[int, _Render] = {1: html(cfg.email.short_lead_chars, 1)}
     high = max((len(s.articles) for s in issue.remaining), default=1)
 
     def fits(cap: int) -> bool:

@@ -118,25 +118,24 @@ def _wrap_paragraph(paragraph: str, width: int, lines: list[str]) -> bool:
     backtracking regex (a third of the plain-text email's time went there); return False,
     having appended nothing, where the rule leaves a character to no line."""
     tabs = "\t" in paragraph
+    rfind = paragraph.rfind
     start, end = 0, len(paragraph)
-    found = []
+    found: list[str] = []
     while end - start > width:
-        cut = paragraph.rfind(" ", start + 1, start + width + 1)
+        cut = rfind(" ", start + 1, start + width + 1)
         if tabs:
-            cut = max(cut, paragraph.rfind("\t", start + 1, start + width + 1))
+            cut = max(cut, rfind("\t", start + 1, start + width + 1))
         if cut == -1:  # no break within reach: one whole word, up to a space or tab
             space = _SPACE.search(paragraph, start)
             cut = end if space is None else space.start()
             if cut == start or (cut < end and paragraph[cut] not in " \t"):
                 return False
         found.append(paragraph[start:cut])
-        start = cut
+        start = cut + 1
         while start < end and paragraph[start] in " \t":
             start += 1
-    if start < end:
-        found.append(paragraph[start:])
-    elif not found:
-        found.append(paragraph)  # empty
+    if start < end or not found:
+        found.append(paragraph[start:])  # the rest, or an empty paragraph
     lines += found
     return True
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 import mjml
 
 from ..errors import RenderError
@@ -21,7 +19,7 @@ PREVIEW_STYLE = (
     "display:none;font-size:1px;line-height:1px;max-height:0px;max-width:0px;"
     "opacity:0;overflow:hidden;mso-hide:all;"
 )
-_PREVIEW_DIV = re.compile(r'(<body\b[^>]*>\s*)<div style="display:none;[^"]*">')
+_PREVIEW_DIV = '<div style="display:none;'
 
 
 def compile_mjml(source: str, name: str) -> str:
@@ -40,6 +38,16 @@ def compile_mjml(source: str, name: str) -> str:
 def restyle_preview(html: str) -> str:
     """Give the <mj-preview> div PREVIEW_STYLE: hidden everywhere, but no text colour.
 
-    A template without <mj-preview> has no such div, and the HTML is returned unchanged.
+    The div is the one mrml writes first in <body>, only whitespace before it. A template
+    without <mj-preview> has no such div, and the HTML is returned unchanged. (Found with
+    str.find: a regex over the 40 KB page cost three times as much.)
     """
-    return _PREVIEW_DIV.sub(lambda m: f'{m.group(1)}<div style="{PREVIEW_STYLE}">', html, count=1)
+    body = html.find("<body")
+    opened = html.find(">", body) + 1 if body != -1 else 0
+    div = html.find("<div", opened) if opened else -1
+    if div == -1 or html[opened:div].strip() or not html.startswith(_PREVIEW_DIV, div):
+        return html
+    end = html.find('"', div + len(_PREVIEW_DIV))  # the end of the style, the div's only attribute
+    if not html.startswith('">', end):
+        return html
+    return f'{html[:div]}<div style="{PREVIEW_STYLE}">{html[end + 2 :]}'
