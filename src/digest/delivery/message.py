@@ -103,7 +103,27 @@ def _utf8(content: str | bytes) -> bytes:
 
 
 def _qp(data: bytes) -> bytes:
-    return binascii.b2a_qp(data, istext=True).replace(b"\n", b"\r\n")
+    """Quoted-printable with CRLF line ends, lines of at most 76 characters.
+
+    Two faults of binascii.b2a_qp are worked around:
+    - it keeps a CRLF in the data as a line end, which the CRLF conversion here would make
+      CR CR LF: rendered mail holds no CR, but should one arrive, each line is encoded on
+      its own, the CR escaped (=0D);
+    - a space or tab that ends a line becomes "=20" or "=09" after the line is already 76
+      characters long, so the line grows to 77 or 78: such a line gets a soft break before
+      the escape.
+    """
+    if b"\r" in data:
+        lines = data.split(b"\n")
+        encoded = b"\n".join(binascii.b2a_qp(line, istext=False) for line in lines)
+    else:
+        encoded = binascii.b2a_qp(data, istext=True)
+    lines = encoded.split(b"\n")
+    if max(map(len, lines)) > _QP_LINE:
+        lines = [
+            line[:-3] + b"=\r\n" + line[-3:] if len(line) > _QP_LINE else line for line in lines
+        ]
+    return b"\r\n".join(lines)
 
 
 def _soft_end(encoded: bytes) -> bytes:
