@@ -102,7 +102,7 @@ def sample_message(template: Path, sample: int = 500) -> tuple[bytes, str, list[
     composer = Composer(
         cfg,
         issue,
-        make_environment(cfg.templates),
+        make_environment(cfg.templates, reload=False),
         L10n(cfg.site.locale),
         Tokens(load_secret(cfg.store_path)),
         NOW.astimezone(cfg.site.tz),

@@ -4,6 +4,7 @@ Markup): the same text, every value escaped once, macros and blocks not escaped 
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import jinja2
@@ -106,3 +107,16 @@ def test_the_swap_holds_for_every_template_the_build_uses(repo_config: Config) -
     for name in names:
         namespace = env.get_template(name).root_render_func.__globals__
         assert namespace["escape"] is escape_output, name
+
+
+@pytest.mark.parametrize("reload", [True, False])
+def test_a_run_without_reload_keeps_the_template_it_read_first(
+    tmp_path: Path, reload: bool
+) -> None:
+    path = tmp_path / "t.html.j2"
+    path.write_text("eins", "utf-8")
+    env = make_environment(tmp_path, reload=reload)
+    assert env.get_template("t.html.j2").render() == "eins"
+    path.write_text("zwei", "utf-8")
+    os.utime(path, (path.stat().st_atime + 10, path.stat().st_mtime + 10))
+    assert env.get_template("t.html.j2").render() == ("zwei" if reload else "eins")

@@ -90,7 +90,7 @@ def build(
         if strict and summary.problems:
             summary.stopped = True
             return summary
-        env = make_environment(cfg.templates)
+        env = make_environment(cfg.templates, reload=False)
         l10n = L10n(cfg.site.locale)
         site = Site(cfg, env, l10n, catalogue)
         writer = Writer(cfg, env, l10n, base, public, previews, digester, carried=catalogue.carried)

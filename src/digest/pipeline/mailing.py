@@ -107,7 +107,7 @@ def send(
     composer = Composer(
         cfg,
         issue,
-        make_environment(cfg.templates),
+        make_environment(cfg.templates, reload=False),
         L10n(cfg.site.locale),
         tokens,
         started.astimezone(cfg.site.tz),
