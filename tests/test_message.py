@@ -119,3 +119,28 @@ def test_a_header_value_is_encoded_in_lines_of_76_and_reads_back(value: str, nam
         assert msg[name] == value
     else:
         assert encoded == value
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(
+    name=st.lists(
+        st.sampled_from([*'abcXYZ äöüß€😀",.<>()@=?', "Wochenrückblick ", "Stadt"]),
+        min_size=1,
+        max_size=60,
+    ).map("".join)
+)
+def test_the_from_header_reads_back_within_its_line_limits(name: str) -> None:
+    from digest.delivery.message import _from_header
+    from digest.subscribers.addresses import clean_name
+
+    head = f"From: {_from_header(name, 'newsletter@digest.example.de')}\r\n"
+    assert head.isascii()
+    lines = head.split("\r\n")[:-1]
+    assert all(line[:1] in (" ", "\t") for line in lines[1:]), "continuations start folded"
+    assert all(len(line) <= 76 for line in lines if "=?" in line), "RFC 2047: 76 a line"
+    msg = email.message_from_bytes(head.encode() + b"\r\n", policy=email.policy.default)
+    (mailbox,) = msg["From"].addresses
+    assert mailbox.addr_spec == "newsletter@digest.example.de" and not msg.defects
+    # CPython before 3.14 keeps the space between two adjacent encoded words (gh-128110)
+    want = clean_name(name) or ""
+    assert mailbox.display_name.replace(" ", "") == want.replace(" ", "")

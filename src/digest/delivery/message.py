@@ -26,11 +26,12 @@ import zlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from email.utils import format_datetime, formataddr
+from email.utils import format_datetime
 from functools import lru_cache
 
 from ..config import Config
 from ..encoded_words import encoded_words
+from ..subscribers.addresses import format_mailbox
 
 CRLF = "\r\n"
 _TOKEN = re.compile(r"[A-Za-z0-9._~-]+")
@@ -217,7 +218,21 @@ def build_message(
 
 @lru_cache(maxsize=64)
 def _from_header(name: str, address: str) -> str:
-    return formataddr((name, address), charset="utf-8")
+    """The From mailbox as the To header has it (a name too long for one RFC 2047 word gets
+    several), folded at spaces into lines of at most 76 characters where it can be: between
+    the words of a name without quotes, and before the address. An encoded word too long
+    for the first line after "From: " starts on the next (RFC 2047 §2: 76 a line)."""
+    mailbox = format_mailbox(name, address)
+    words = mailbox.split(" ") if '"' not in mailbox else mailbox.rsplit(" ", 1)
+    first = 76 - len("From: ")
+    lines = ["", words[0]] if len(words[0]) > first and words[0].startswith("=?") else [words[0]]
+    for word in words[1:]:
+        room = first if len(lines) == 1 else 75  # a folded line starts with its space
+        if len(lines[-1]) + 1 + len(word) > room:
+            lines.append(word)
+        else:
+            lines[-1] = f"{lines[-1]} {word}"
+    return (CRLF + " ").join(lines)
 
 
 @lru_cache(maxsize=256)

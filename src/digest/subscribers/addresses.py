@@ -113,20 +113,26 @@ def recipient_of(subscriber: Subscriber) -> str:
 
 
 def format_recipient(name: str | None, address: Address) -> str:
-    """Return the value of a To header: ASCII only, one line, the name quoted or RFC 2047
-    encoded as needed. The name is cleaned here too, so no caller can inject a header."""
-    if not _ADDR_SPEC.fullmatch(address.ascii):
+    """Return the value of a To header (see format_mailbox)."""
+    return format_mailbox(name, address.ascii)
+
+
+def format_mailbox(name: str | None, address: str) -> str:
+    """Return a mailbox for a header (To, From): ASCII only, one line, the name quoted or
+    RFC 2047 encoded as needed, `address` in its ASCII form. The name is cleaned here too,
+    so no caller can inject a header."""
+    if not _ADDR_SPEC.fullmatch(address):
         # Address objects come from parse_address; this guards hand-made ones (e.g. rebuilt
         # from the store), where a stray ">" or "," would add a recipient.
-        raise ValueError(f"not a header-safe address: {address.ascii!r}")
+        raise ValueError(f"not a header-safe address: {address!r}")
     cleaned = clean_name(name)
     if cleaned is None:
-        return address.ascii
+        return address
     # formataddr quotes and escapes ASCII names correctly; an ASCII name that looks like an
     # encoded word ("=?...?=") would be decoded by the reader, so it is encoded as well.
     if cleaned.isascii() and "=?" not in cleaned:
-        return formataddr((cleaned, address.ascii))
-    return f"{_phrase(cleaned)} <{address.ascii}>"
+        return formataddr((cleaned, address))
+    return f"{_phrase(cleaned)} <{address}>"
 
 
 def _phrase(name: str) -> str:
