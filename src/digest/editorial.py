@@ -17,7 +17,6 @@ from pathlib import Path
 
 from .errors import DigestError
 from .ingest.files import Refused, printable_name, read_regular
-from .markup import REFUSED_HINT, line_of_link, refused_message, render_markdown
 from .models import Editorial, Problem
 from .normalise import ILLEGAL_CHARS, clean_text, describe_chars
 from .weeks import IsoWeek
@@ -97,6 +96,9 @@ def _render(
     lines: Sequence[str], start: int, path: str, problems: list[Problem]
 ) -> tuple[str, str] | None:
     """Render the body (lines from `start`) as HTML and as plain text."""
+    # Imported here: markdown_it costs every run 18 ms, a build with nothing to render too.
+    from .markup import REFUSED_HINT, line_of_link, refused_message, render_markdown
+
     raw = "\n".join(lines[start:])
     body, dropped = clean_text(raw)
     if dropped:  # lxml and MJML refuse them; mail clients and terminals show garbage

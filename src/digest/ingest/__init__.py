@@ -32,6 +32,10 @@ FORMATS: tuple[tuple[str, Detector, Parser], ...] = (
 )
 # Extensions picked up when a directory is ingested; a file named explicitly is always read.
 EXTENSIONS = frozenset({".txt", ".text"})
+# The editor's notes (notes.py; imported only when a note is read, since it brings yaml and
+# the Markdown renderer, 30 ms of every run's start-up otherwise).
+NOTE_FORMAT = "M"
+NOTE_EXTENSIONS = frozenset({".md", ".markdown"})
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024  # the default of [ingest] max_file_mb (config_ingest.py)
 
 

@@ -29,7 +29,6 @@ from datetime import date
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from ..markup import REFUSED_HINT, line_of_link, refused_message, render_markdown
 from ..models import OTHER, Article, Problem, Source
 from ..normalise import (
     article_id,
@@ -40,10 +39,11 @@ from ..normalise import (
     is_web_url,
     normalise_url,
 )
+from . import NOTE_EXTENSIONS, NOTE_FORMAT
 from .dates import Years, implausible
 
-FORMAT = "M"
-EXTENSIONS = frozenset({".md", ".markdown"})
+FORMAT = NOTE_FORMAT
+EXTENSIONS = NOTE_EXTENSIONS
 KEYS = ("title", "date", "kicker", "topic", "urls", "keywords", "author")
 _FENCE = "---"
 _NULL = "tag:yaml.org,2002:null"
@@ -283,6 +283,9 @@ class _Note:
 
     def body(self, start: int) -> tuple[str | None, tuple[str, ...]] | None:
         """Render the text from line index `start`: its HTML (None if empty) and paragraphs."""
+        # Imported here: markdown_it costs every run 18 ms, a build that reads no note too.
+        from ..markup import REFUSED_HINT, line_of_link, refused_message, render_markdown
+
         try:
             rendered = render_markdown("\n".join(self.lines[start:]))
         except Exception as exc:  # a parser bug on odd input must not stop the whole ingest

@@ -21,7 +21,6 @@ from ..render.archive import render_archive
 from ..render.article_pages import render_article_pages
 from ..render.email import PLACEHOLDERS, UNSUBSCRIBE_PLACEHOLDER, render_email
 from ..render.environment import make_environment
-from ..render.feed import render_feeds
 from ..render.keys import Digester
 from ..vet import article_problem
 from ..weeks import IsoWeek, send_time
@@ -171,6 +170,8 @@ class Site:
 
     def render(self, issues: Sequence[Issue]) -> dict[str, bytes]:
         """Everything for `issues`, in memory (to find what fails)."""
+        from ..render.feed import render_feeds  # feedgen: imported when a feed is written
+
         cfg, env, l10n = self.cfg, self.env, self.l10n
         files: dict[str, bytes] = {}
         for issue in issues:

@@ -19,6 +19,7 @@ import hashlib
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from jinja2 import Environment
 
@@ -30,11 +31,13 @@ from ..output import OutputFolder
 from ..render import paths
 from ..render.archive import Page, _Archive
 from ..render.article_pages import article_pages_of
-from ..render.feed import EntryCache, render_feeds
 from ..render.keys import Digester
 from ..store import Store
 from ..weeks import IsoWeek
 from .unchanged import code_hash
+
+if TYPE_CHECKING:
+    from ..render.feed import EntryCache
 
 # The issue feed's entries of the last build, in the preview folder (render/feed.EntryCache).
 FEED_ENTRIES = ".digest-feed-entries.json"
@@ -152,6 +155,8 @@ class Writer:
         key = self.digester.key(self.base, "feeds", fed_issues(issues, self.cfg))
         if all(self.public.fresh(name, key) for name in names):
             return
+        from ..render.feed import render_feeds  # feedgen: imported when a feed is written
+
         cache = self._entry_cache()
         feeds = render_feeds(issues, self.cfg, self.env, self.l10n, cache)
         for name in names:
@@ -161,6 +166,8 @@ class Writer:
     def _entry_cache(self) -> EntryCache:
         """The issue feed's entries of the last build (kept in the preview folder, which is
         not published), by a key of the issue's digest and everything global."""
+        from ..render.feed import EntryCache
+
         known = self.previews.load_side(FEED_ENTRIES)
         return EntryCache(
             known if isinstance(known, dict) else {},

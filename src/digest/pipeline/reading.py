@@ -24,8 +24,7 @@ from zoneinfo import ZoneInfo
 
 from ..classify import Classifier
 from ..config import Config, SourceConfig
-from ..ingest import EXTENSIONS, FileResult, read_file
-from ..ingest import notes as notes_reader
+from ..ingest import EXTENSIONS, NOTE_EXTENSIONS, NOTE_FORMAT, FileResult, read_file
 from ..ingest.dates import Years
 from ..ingest.feeds import FeedResult, parse_feed
 from ..ingest.files import Refused, document_kind, printable_name, read_regular, shown_path
@@ -62,7 +61,7 @@ def within(seen: str, where: str) -> bool:
 def kind_of(path: Path) -> Kind:
     """Judge a file named on the command line by its extension."""
     suffix = path.suffix.lower()
-    if suffix in notes_reader.EXTENSIONS:
+    if suffix in NOTE_EXTENSIONS:
         return "markdown"
     if suffix in FEED_EXTENSIONS:
         return "feed"
@@ -166,7 +165,7 @@ def _folder_kind(name: str, kind: Kind | None) -> Kind | None:
     suffix = os.path.splitext(name)[1].lower()
     if suffix in EXTENSIONS and kind in (None, "dumps"):
         return "dumps"
-    if suffix in notes_reader.EXTENSIONS and kind in (None, "markdown"):
+    if suffix in NOTE_EXTENSIONS and kind in (None, "markdown"):
         return "markdown"
     if suffix in FEED_EXTENSIONS and kind == "feed":
         return "feed"
@@ -209,8 +208,10 @@ def read_input(item: Input, job: Job, data: bytes | Refused | None = None) -> Fi
     if isinstance(data, Refused):
         return FileResult(shown, (), (Problem(shown, None, data.message, data.hint),))
     if item.kind == "markdown":
-        found, problems = notes_reader.parse_note(data, shown, years=job.years, topics=job.topics)
-        return FileResult(shown, tuple(found), tuple(problems), notes_reader.FORMAT)
+        from ..ingest.notes import parse_note  # yaml and Markdown: only when a note is read
+
+        found, problems = parse_note(data, shown, years=job.years, topics=job.topics)
+        return FileResult(shown, tuple(found), tuple(problems), NOTE_FORMAT)
     return feed_result(parse_feed(data, shown, tz=job.tz, years=job.years), shown)
 
 
