@@ -127,20 +127,38 @@ def test_a_header_value_is_encoded_in_lines_of_76_and_reads_back(value: str, nam
         st.sampled_from([*'abcXYZ äöüß€😀",.<>()@=?', "Wochenrückblick ", "Stadt"]),
         min_size=1,
         max_size=60,
-    ).map("".join)
+    ).map("".join),
+    header=st.sampled_from(["From", "To"]),
 )
-def test_the_from_header_reads_back_within_its_line_limits(name: str) -> None:
-    from digest.delivery.message import _from_header
-    from digest.subscribers.addresses import clean_name
+def test_a_mailbox_header_reads_back_within_its_line_limits(name: str, header: str) -> None:
+    from digest.delivery.message import _folded
+    from digest.subscribers.addresses import clean_name, format_mailbox
 
-    head = f"From: {_from_header(name, 'newsletter@digest.example.de')}\r\n"
+    head = f"{header}: {_folded(header, format_mailbox(name, 'newsletter@digest.example.de'))}\r\n"
     assert head.isascii()
     lines = head.split("\r\n")[:-1]
     assert all(line[:1] in (" ", "\t") for line in lines[1:]), "continuations start folded"
     assert all(len(line) <= 76 for line in lines if "=?" in line), "RFC 2047: 76 a line"
     msg = email.message_from_bytes(head.encode() + b"\r\n", policy=email.policy.default)
-    (mailbox,) = msg["From"].addresses
+    (mailbox,) = msg[header].addresses
     assert mailbox.addr_spec == "newsletter@digest.example.de" and not msg.defects
     # CPython before 3.14 keeps the space between two adjacent encoded words (gh-128110)
     want = clean_name(name) or ""
     assert mailbox.display_name.replace(" ", "") == want.replace(" ", "")
+
+
+def test_the_from_and_to_headers_of_a_message_are_folded(repo_config: Config) -> None:
+    body = encode_body("Text", "<p>x</p>")
+    sent = datetime(2026, 11, 23, 7, tzinfo=ZoneInfo("Europe/Berlin"))
+    from digest.subscribers.addresses import format_mailbox
+
+    to = format_mailbox("Digitalbüro Gemeinde Süd", "digitalbuero@gemeinde-sued.example")
+    assert len(f"To: {to}") > 76  # one line, as subscribers/addresses.py gives it
+    raw = build_message(
+        cfg=repo_config, subject="Betreff", body=body, to=to, message_id="<a@b>", sent=sent
+    )
+    head = raw.split(b"\r\n\r\n", 1)[0].split(b"\r\n")
+    assert all(len(line) <= 76 for line in head if b"=?" in line)
+    msg = email.message_from_bytes(raw, policy=email.policy.default)
+    assert msg["To"].addresses[0].addr_spec == "digitalbuero@gemeinde-sued.example"
+    assert msg["To"].addresses[0].display_name.replace(" ", "") == "DigitalbüroGemeindeSüd"

@@ -187,7 +187,7 @@ def build_message(
     email = cfg.email
     headers = [
         ("From", _from_header(email.from_name, email.from_address)),
-        ("To", to),
+        ("To", _folded("To", to)),
         ("Reply-To", email.reply_to),
         ("Subject", _encoded(subject, "Subject")),
         ("Date", format_datetime(sent)),
@@ -219,12 +219,19 @@ def build_message(
 @lru_cache(maxsize=64)
 def _from_header(name: str, address: str) -> str:
     """The From mailbox as the To header has it (a name too long for one RFC 2047 word gets
-    several), folded at spaces into lines of at most 76 characters where it can be: between
-    the words of a name without quotes, and before the address. An encoded word too long
-    for the first line after "From: " starts on the next (RFC 2047 §2: 76 a line)."""
-    mailbox = format_mailbox(name, address)
+    several), folded like it (see _folded)."""
+    return _folded("From", format_mailbox(name, address))
+
+
+def _folded(name: str, mailbox: str) -> str:
+    """A mailbox header value folded at spaces into lines of at most 76 characters where it
+    can be: between the words of a name without quotes, and before the address. An encoded
+    word too long for the first line after the header's name starts on the next (RFC 2047
+    §2: 76 a line holding one). A short value stays as it is."""
+    first = 76 - len(name) - 2
+    if len(mailbox) <= first:
+        return mailbox
     words = mailbox.split(" ") if '"' not in mailbox else mailbox.rsplit(" ", 1)
-    first = 76 - len("From: ")
     lines = ["", words[0]] if len(words[0]) > first and words[0].startswith("=?") else [words[0]]
     for word in words[1:]:
         room = first if len(lines) == 1 else 75  # a folded line starts with its space
