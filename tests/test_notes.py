@@ -6,7 +6,8 @@ from datetime import date
 
 import pytest
 
-from digest.ingest.notes import EXTENSIONS, FORMAT, parse_note
+from digest.ingest import NOTE_EXTENSIONS, NOTE_FORMAT
+from digest.ingest.notes import parse_note
 from digest.markup import render_markdown
 from digest.models import Article, Problem, Source
 from digest.normalise import article_id
@@ -61,8 +62,8 @@ MINIMAL = "title: Jena\ndate: 2026-01-20\n"
 
 
 def test_constants() -> None:
-    assert FORMAT == "M"
-    assert sorted(EXTENSIONS) == [".markdown", ".md"]
+    assert NOTE_FORMAT == "M"
+    assert sorted(NOTE_EXTENSIONS) == [".markdown", ".md"]
 
 
 def test_a_good_note_gives_every_field() -> None:

@@ -286,11 +286,7 @@ def lead_rank(article: Article) -> tuple[int, float, int, str, str]:
     order.
     """
     topic = article.classification.topic
-    score = 0.0
-    for name, value in article.classification.scores:
-        if name == topic:
-            score = value
-            break
+    score = next((value for name, value in article.classification.scores if name == topic), 0.0)
     return (
         (0 if topic != OTHER else 2) + (0 if article.kind == "main" else 1),
         -score,

@@ -39,11 +39,9 @@ from ..normalise import (
     is_web_url,
     normalise_url,
 )
-from . import NOTE_EXTENSIONS, NOTE_FORMAT
+from . import NOTE_FORMAT
 from .dates import Years, implausible
 
-FORMAT = NOTE_FORMAT
-EXTENSIONS = NOTE_EXTENSIONS
 KEYS = ("title", "date", "kicker", "topic", "urls", "keywords", "author")
 _FENCE = "---"
 _NULL = "tag:yaml.org,2002:null"
@@ -132,7 +130,7 @@ class _Note:
         return Article(
             id=article_id(title, day),
             kind="main",
-            format=FORMAT,
+            format=NOTE_FORMAT,
             title=title,
             date=day,
             kicker=self.text("kicker", fields.get("kicker")),

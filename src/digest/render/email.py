@@ -224,7 +224,7 @@ def _context(issue: Issue, view: EmailView, cfg: Config, l10n: L10n) -> dict[str
 
 
 def _view(
-    issue: Issue, cfg: Config, l10n: L10n, chars: int, cap: int | None, subject: str | None = None
+    issue: Issue, cfg: Config, l10n: L10n, chars: int, cap: int | None, subject: str
 ) -> EmailView:
     base = cfg.site.base_url
     links: list[tuple[int, str]] = []
@@ -274,7 +274,7 @@ def _view(
     topics = ", ".join(f"{s.label} ({l10n.number(len(s.articles))})" for s in issue.sections)
     editorial = issue.editorial
     return EmailView(
-        subject=subject_of(issue, cfg, l10n) if subject is None else subject,
+        subject=subject,
         preheader=l10n.text(
             "preheader", count=l10n.items(issue.count), week_label=week_label, topics=topics
         ),

@@ -52,7 +52,7 @@ def escape_output(value: Any, /) -> str:
     """What a markup template writes for `{{ value }}`: markupsafe.escape's text, as a str.
 
     escape() returns a Markup, and building one costs more than escaping a short string
-    (a Python __new__ probing for __html__, and a copy): in the weekly email that was a third
+    (a Python __new__ probing for __html__, and a copy): in the weekly email that was about half
     of the template's time. Jinja2 joins what a template writes into one str, and wraps what
     a macro or {% set %} block collects in Markup itself, so a written value needs none.
     Anything but a plain str (Markup, numbers, Undefined) takes escape() as before.
@@ -68,7 +68,7 @@ class _Template(jinja2.Template):
     Jinja2's compiled code calls the module global `escape` (from jinja2.runtime) for each
     value a markup template writes; that global is swapped here. Should a later Jinja2 name
     it otherwise, nothing is swapped and templates render as before, only slower
-    (tests/test_email.py checks the swap holds).
+    (tests/test_environment.py checks the swap holds).
     """
 
     @classmethod
