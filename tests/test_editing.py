@@ -475,7 +475,7 @@ def test_a_version_2_store_is_migrated_with_its_rows(site: Config, tmp_path: Pat
         )
         assert store.hidden() == [] and store.weeks() == [("2025-W45", 1)]
     with sqlite3.connect(path) as db:
-        assert db.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS) == 7
+        assert db.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS) == 8
     db.close()
     (outcome,) = editing.drop(site, ["00aa11bb"])
     assert outcome.action == "dropped" and pipeline.weeks(site) == []

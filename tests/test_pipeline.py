@@ -151,7 +151,7 @@ def test_failed_run_leaves_store_unchanged(cfg: Config, monkeypatch: pytest.Monk
 def test_schema_version_is_recorded(cfg: Config) -> None:
     pipeline.ingest(cfg, [SEEDS])
     with sqlite3.connect(cfg.store_path) as db:
-        assert db.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS) == 7
+        assert db.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS) == 8
 
 
 def test_newer_schema_is_refused(cfg: Config) -> None:

@@ -422,3 +422,42 @@ def test_look_ups_over_many_values_cross_the_in_list_chunks(tmp_path: Path) -> N
         assert store.live_ids([day + timedelta(days=k) for k in range(30)]) == set(ids)
         paths = [f"in/{n}.txt" for n in range(len(ids))]
         assert store.readings(paths) == {p: {"main": [i]} for p, i in zip(paths, ids, strict=True)}
+
+
+def test_the_live_counts_leave_out_hidden_articles_and_read_the_live_index(
+    tmp_path: Path,
+) -> None:
+    """The counts every run ends with (weeks, total, undated) count live articles only, and
+    SQLite answers them from the index of live articles (migration 8) alone: through the
+    week index it looked up every article's row, 120 ms of a 0.9 s no-op build at 50,000
+    articles. Should store.articles.LIVE and the index's WHERE part ways, SQLite would fall
+    back to the table and this test would say so."""
+    from datetime import UTC, date, datetime, timedelta
+
+    from .issues import article
+
+    monday = date(2025, 11, 3)
+    kept = [article(f"Meldung {n}", monday + timedelta(days=n), "other") for n in range(9)]
+    dropped, replaced, gone, new = (
+        article(f"Versteckt {n}", monday, "other") for n in range(4)
+    )
+    undated = [replace(article(f"Ohne Datum {n}", monday, "other"), date=None) for n in range(2)]
+    statements: list[str] = []
+    with Store(tmp_path / "s.sqlite") as store:
+        with store.transaction():
+            store.put([*kept, dropped, replaced, gone, new, *undated])
+            at = datetime(2025, 11, 20, tzinfo=UTC)
+            store.drop([dropped.id], at)
+            store.replace(replaced.id, new.id, at)
+            store.mark_gone([gone.id], at)
+        store._db._raw.set_trace_callback(statements.append)
+        assert store.weeks() == [("2025-W45", 7 + 1), ("2025-W46", 2)]
+        assert store.count() == 9 + 1 + 2
+        assert store.count_undated() == 2
+        store._db._raw.set_trace_callback(None)
+    assert len(statements) == 3
+    with sqlite3.connect(tmp_path / "s.sqlite") as db:
+        for sql in statements:
+            plan = " ".join(row[-1] for row in db.execute("EXPLAIN QUERY PLAN " + sql))
+            assert "USING INDEX articles_live" in plan or "USING COVERING INDEX" in plan, plan
+            assert "articles_week" not in plan, plan

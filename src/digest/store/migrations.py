@@ -246,4 +246,13 @@ MIGRATIONS: tuple[str, ...] = (
             ON CONFLICT (week) DO UPDATE SET generation = excluded.generation;
     END
     """,
+    # 8: every run ends by counting the live articles per week. Through articles_week that
+    # meant a look-up of each article's row to see whether it is live (120 ms at 50,000
+    # articles, most of a build with nothing to do); this index holds only the live ones and
+    # covers the count, so it reads the index alone (7 ms). Its WHERE must stay the same
+    # terms as store.articles.LIVE, or SQLite will not use it.
+    """
+    CREATE INDEX articles_live ON articles (iso_week, date)
+        WHERE dropped_at IS NULL AND replaced_by IS NULL AND gone_at IS NULL
+    """,
 )
