@@ -438,9 +438,7 @@ def test_the_live_counts_leave_out_hidden_articles_and_read_the_live_index(
 
     monday = date(2025, 11, 3)
     kept = [article(f"Meldung {n}", monday + timedelta(days=n), "other") for n in range(9)]
-    dropped, replaced, gone, new = (
-        article(f"Versteckt {n}", monday, "other") for n in range(4)
-    )
+    dropped, replaced, gone, new = (article(f"Versteckt {n}", monday, "other") for n in range(4))
     undated = [replace(article(f"Ohne Datum {n}", monday, "other"), date=None) for n in range(2)]
     statements: list[str] = []
     with Store(tmp_path / "s.sqlite") as store:

@@ -261,7 +261,7 @@ def _read_one(cfg: Config, path: Path) -> Article:
         )
     # A page dump, a Markdown note or a saved feed of one entry, judged by the extension.
     job = job_of(cfg, Classifier(cfg.rules))
-    result = read_input(Input(path, kind_of(path)), job)
+    result = read_input(Input(str(path), kind_of(path)), job)
     mains = [a for a in result.articles if a.kind == "main"]
     teasers = len(result.articles) - len(mains)
     if len(mains) == 1 and not teasers:

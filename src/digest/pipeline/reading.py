@@ -16,7 +16,7 @@ import signal
 import threading
 from collections.abc import Collection, Generator, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from operator import attrgetter
 from pathlib import Path
 from typing import Literal
@@ -35,13 +35,18 @@ Kind = Literal["dumps", "markdown", "feed"]
 FEED_EXTENSIONS = frozenset({".xml", ".rss", ".atom", ".rdf"})
 
 
-@dataclass(frozen=True, slots=True, order=True)
+@dataclass(frozen=True, slots=True)
 class Input:
-    """One file to read, as what, and its name as shown (ingest.files.shown_path)."""
+    """One file to read, as what, and its name as shown (ingest.files.shown_path).
 
-    path: Path
+    The path is a str: most files of a run are only stat'ed (pipeline/unchanged.py), and a
+    Path for each of 10,000 cost more than the stats. The reader makes one for the files it
+    reads.
+    """
+
+    path: str
     kind: Kind
-    shown: str = field(default="", compare=False)
+    shown: str = ""
 
 
 def location(source: SourceConfig, base: Path) -> str:
@@ -99,7 +104,7 @@ def collect_inputs(cfg: Config, paths: Sequence[Path] | None) -> tuple[list[Inpu
         for path in paths:
             missing = Problem(printable_name(str(path)), None, "does not exist", "check the path")
             wanted.append((path, None, missing))
-    files: dict[Path, tuple[Kind, str]] = {}
+    files: dict[str, tuple[Kind, str]] = {}  # by path as str(Path) spells it
     skipped: dict[Path, str] = {}
     base = cfg.path.resolve().parent
     for path, kind, missing in wanted:
@@ -110,18 +115,17 @@ def collect_inputs(cfg: Config, paths: Sequence[Path] | None) -> tuple[list[Inpu
             for rel, entry in _files_below(str(path)):
                 found = _folder_kind(entry.name, kind)
                 if found is not None:
-                    candidate = Path(entry.path)
-                    if candidate not in files:
+                    if entry.path not in files:
                         shown = (
-                            shown_path(candidate, base)
+                            shown_path(Path(entry.path), base)
                             if entry.is_symlink()
                             else f"{top}/{printable_name(rel)}"
                         )
-                        files[candidate] = (found, shown)
+                        files[entry.path] = (found, shown)
                 elif doc := document_kind(other := Path(entry.path)):
                     skipped[other] = doc
         elif path.exists():
-            files.setdefault(path, (kind or kind_of(path), shown_path(path, base)))
+            files.setdefault(str(path), (kind or kind_of(path), shown_path(path, base)))
         else:
             problems.append(missing)
     for path, doc in sorted(skipped.items()):
@@ -134,7 +138,14 @@ def collect_inputs(cfg: Config, paths: Sequence[Path] | None) -> tuple[list[Inpu
                 "save it as plain text",
             )
         )
-    return sorted(Input(p, k, shown) for p, (k, shown) in files.items()), problems
+    ordered = sorted(files.items(), key=lambda item: _path_order(item[0]))
+    return [Input(p, k, shown) for p, (k, shown) in ordered], problems
+
+
+def _path_order(path: str) -> list[str]:
+    """The order of Path objects (part by part, the root first) for a path as a str: "a/b"
+    before "a-b", which a comparison of the strings would put the other way round."""
+    return ["/", *path[1:].split("/")] if path.startswith("/") else path.split("/")
 
 
 def _files_below(top: str, rel: str = "") -> Iterator[tuple[str, os.DirEntry[str]]]:
@@ -200,11 +211,12 @@ def job_of(cfg: Config, classifier: Classifier, *, hash_files: bool = False) -> 
 
 def read_input(item: Input, job: Job, data: bytes | Refused | None = None) -> FileResult:
     """Read one input as its kind, unclassified (`data`: its content, if read already)."""
-    shown = item.shown or shown_path(item.path, job.base)
+    path = Path(item.path)
+    shown = item.shown or shown_path(path, job.base)
     if item.kind == "dumps":
-        return read_file(item.path, shown, max_bytes=job.max_bytes, years=job.years, data=data)
+        return read_file(path, shown, max_bytes=job.max_bytes, years=job.years, data=data)
     if data is None:
-        data = read_regular(item.path, job.max_bytes)
+        data = read_regular(path, job.max_bytes)
     if isinstance(data, Refused):
         return FileResult(shown, (), (Problem(shown, None, data.message, data.hint),))
     if item.kind == "markdown":
@@ -239,7 +251,7 @@ def _read_one(item: Input) -> FileResult:
     job = _WORKER
     data, sha = None, None
     if job.hash_files:  # see unchanged.py; the bytes hashed are the bytes parsed
-        data = read_regular(item.path, job.max_bytes)
+        data = read_regular(Path(item.path), job.max_bytes)
         sha = _sha256(data)
     result = read_input(item, job, data)
     articles = tuple(classified(job.classifier, a) for a in result.articles)

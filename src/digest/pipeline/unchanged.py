@@ -58,7 +58,7 @@ def plan_reads(
     plan = Plan()
     now = time.time_ns()
     for item in inputs:
-        shown = item.shown or shown_path(item.path, base)
+        shown = item.shown or shown_path(Path(item.path), base)
         try:
             stat = os.stat(item.path)
         except OSError:
@@ -74,7 +74,7 @@ def plan_reads(
             stat.st_ino,
         ):
             plan.skipped[shown] = last
-        elif (sha := file_hash(item.path, max_bytes)) == last.sha256:
+        elif (sha := file_hash(Path(item.path), max_bytes)) == last.sha256:
             plan.skipped[shown] = last
             plan.touched.append(fingerprint(shown, stat, sha, last.articles, now))
         else:
@@ -127,7 +127,7 @@ def deleted_files(cfg: Config, inputs: Sequence[Input], recorded: Iterable[str])
     typo) is a problem of its own, and its articles stay as they are.
     """
     base = cfg.path.resolve().parent
-    present = {i.shown or shown_path(i.path, base) for i in inputs}
+    present = {i.shown or shown_path(Path(i.path), base) for i in inputs}
     roots = [location(s, base) for s in cfg.sources if s.path is not None and s.path.exists()]
     return sorted(
         {p for p in recorded if p not in present and any(within(p, root) for root in roots)}
