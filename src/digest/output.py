@@ -84,20 +84,51 @@ class OutputFolder:
     def __init__(self, out: Path, stamp: str = "") -> None:
         self.out = out
         self._root = os.fspath(out)
-        self.entries, self.stamp, self.extra = _read_manifest(out)
-        journal = _read_journal(out)
+        self._rows, self.stamp, self.extra = _read_manifest(out)
+        self._journal = _read_journal(out)
+        self._entries: dict[str, Entry] | None = None
         self.interrupted = (out / JOURNAL).exists()  # a build was killed while writing
-        self.entries.update({n: Entry("", "", -1, -1) for n in journal if n not in self.entries})
         self.wanted: set[str] = set()
         self.summary = WriteSummary()
         self._new_stamp = stamp
 
+    @property
+    def entries(self) -> dict[str, Entry]:
+        """What the manifest and the journal know of each file, made on first use."""
+        if self._entries is None:
+            self._entries = _entries(self._rows)
+            self._entries.update(
+                {n: Entry("", "", -1, -1) for n in self._journal if n not in self._entries}
+            )
+        return self._entries
+
     def intact(self, names: Iterable[str] | None = None) -> bool:
         """Tell whether the files (default: all in the manifest) are there as written, by a
         stat each."""
+        if names is None and self._entries is None and not self._journal:
+            return self._rows_intact()
         for name in self.entries if names is None else names:
             entry = self.entries.get(name)
             if entry is None or not self._same_stat(name, entry):
+                return False
+        return True
+
+    def _rows_intact(self) -> bool:
+        """`intact` over the manifest's rows as read, without making an Entry of each: a
+        build that finds nothing changed stats every file and needs nothing else of them
+        (52,000 entries made and checked cost 60 ms of a 0.7 s no-op build). A row `_entries`
+        would not take is skipped as it would be; one it would take with other types than it
+        wrote does not match, which costs a render check, never a file left stale."""
+        prefix = self._root if self._root.endswith("/") else self._root + "/"
+        stat = os.stat
+        for name, row in self._rows.items():
+            if not (isinstance(row, list) and _inside(name)):
+                continue
+            try:
+                info = stat(prefix + name)
+            except OSError:
+                return False
+            if len(row) < 4 or info.st_size != row[2] or info.st_mtime_ns != row[3]:
                 return False
         return True
 
@@ -255,22 +286,33 @@ def _error(path: Path, exc: OSError) -> OutputError:
     )
 
 
-def _read_manifest(out: Path) -> tuple[dict[str, Entry], str, dict[str, Any]]:
-    """The manifest's entries, stamp and extra data; an older manifest (a list of names) gives
-    entries without keys, so everything is rendered once and nothing of the operator's is
-    removed."""
+def _read_manifest(out: Path) -> tuple[dict[str, Any], str, dict[str, Any]]:
+    """The manifest's rows by name as stored (see _entries), its stamp and extra data; an
+    older manifest (a list of names) gives rows without keys, so everything is rendered once
+    and nothing of the operator's is removed."""
     try:
         data = orjson.loads((out / MANIFEST).read_bytes())
     except (OSError, ValueError):
         return {}, "", {}  # none yet, or unreadable: remove nothing rather than guess
     if isinstance(data, list):
-        names = {n: Entry("", "", -1, -1) for n in data if isinstance(n, str) and _inside(n)}
-        return names, "", {}
+        return {n: ["", "", -1, -1] for n in data if isinstance(n, str)}, "", {}
     if not isinstance(data, dict) or not isinstance(data.get("files"), dict):
         return {}, "", {}
+    stamp, extra = data.get("stamp"), data.get("extra")
+    return (
+        data["files"],
+        stamp if isinstance(stamp, str) else "",
+        extra if isinstance(extra, dict) else {},
+    )
+
+
+def _entries(rows: dict[str, Any]) -> dict[str, Entry]:
+    """The manifest's rows as entries: a name outside the folder or a row that is no list is
+    left out (a tampered manifest must not reach out); a row of the wrong shape gives an
+    entry that matches no file, so the file is checked and written again."""
     entries = {}
-    for name, row in data["files"].items():
-        if not (isinstance(name, str) and _inside(name) and isinstance(row, list)):
+    for name, row in rows.items():
+        if not (_inside(name) and isinstance(row, list)):
             continue
         try:
             key, sha, size, mtime = row[:4]
@@ -278,12 +320,7 @@ def _read_manifest(out: Path) -> tuple[dict[str, Entry], str, dict[str, Any]]:
             entries[name] = Entry(str(key), str(sha), int(size), int(mtime), str(note))
         except (TypeError, ValueError):
             entries[name] = Entry("", "", -1, -1)
-    stamp, extra = data.get("stamp"), data.get("extra")
-    return (
-        entries,
-        stamp if isinstance(stamp, str) else "",
-        extra if isinstance(extra, dict) else {},
-    )
+    return entries
 
 
 def _read_journal(out: Path) -> list[str]:
