@@ -8,14 +8,12 @@ people, never as an exception: a run reads many feeds and one broken feed must n
 from __future__ import annotations
 
 import socket
-import ssl
 import time
 from dataclasses import dataclass
 from http import HTTPStatus
 from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import quote, urlsplit
-from urllib.request import url2pathname
 
 from .files import Refused, read_regular
 
@@ -219,6 +217,8 @@ def _describe(exc: httpx.HTTPError, timeout: float, max_redirects: int, reading:
 
 def _connect_error(exc: httpx.ConnectError, host: str) -> str:
     """Tell DNS failures, refused connections and TLS errors apart (httpx wraps them all)."""
+    import ssl  # here, like httpx: every run imports this module, few meet a network error
+
     cause: BaseException | None = exc
     while cause is not None:
         if isinstance(cause, ssl.SSLCertVerificationError):
@@ -244,6 +244,8 @@ def _host(exc: httpx.HTTPError) -> str:
 
 def _read_file(url: str, sent: Validators, max_bytes: int) -> Fetched:
     """Read a file: URL (allowed for this source) with the same size limit as a download."""
+    from urllib.request import url2pathname  # 10 ms of imports, for file: sources only
+
     parts = urlsplit(url)
     if parts.netloc not in ("", "localhost"):
         return _failed(url, f"file: address on another host ({parts.netloc}) cannot be read", sent)
