@@ -15,6 +15,8 @@ from typing import Any
 
 import feedparser
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from lxml import etree, html
 
 from digest import output
@@ -323,3 +325,64 @@ def test_an_override_that_matches_nothing_is_reported_with_its_line(
 )
 def test_manifest_names_must_lie_below_the_folder(name: str, inside: bool) -> None:
     assert output._inside(name) is inside
+
+
+_FILES = ("index.html", "weeks/2026-W04.html", "feed.atom")
+
+
+def _rows(sizes: dict[str, tuple[int, int]]) -> Any:
+    """Manifest rows for the files of _FILES: as written, off by a byte or a nanosecond, of
+    other types, of the wrong shape, or no list; and names that are not in the folder."""
+    name = st.sampled_from([*_FILES, "missing.html", "../outside.html", "a//b.html"])
+
+    def row(n: str) -> Any:
+        size, mtime = sizes.get(n, (0, 0))
+        return st.one_of(
+            st.just(["key", "sha", size, mtime]),
+            st.just(["key", "sha", size, mtime, "note"]),
+            st.just(["key", "sha", size + 1, mtime]),
+            st.just(["key", "sha", size, mtime - 1]),
+            st.just(["key", "sha", str(size), mtime]),
+            st.just(["key", "sha", float(size), mtime]),
+            st.just(["key", "sha", size]),
+            st.just({"size": size}),
+            st.none(),
+        )
+
+    return st.lists(name, unique=True).flatmap(
+        lambda names: st.tuples(*(row(n) for n in names)).map(
+            lambda rows: dict(zip(names, rows, strict=True))
+        )
+    )
+
+
+def test_the_no_op_check_over_raw_rows_agrees_with_the_entries(tmp_path: Path) -> None:
+    """A build that finds nothing changed checks the manifest's rows as read (OutputFolder.
+    _rows_intact) instead of making an Entry of each. It must never call a folder intact
+    that the entries would not, and must agree with them on every row digest writes itself
+    (ints for size and mtime); a row of other types may only make it more cautious."""
+    out = tmp_path / "out"
+    sizes = {}
+    for name in _FILES:
+        (out / name).parent.mkdir(parents=True, exist_ok=True)
+        (out / name).write_text(f"<p>{name}</p>", "utf-8")
+        info = (out / name).stat()
+        sizes[name] = (info.st_size, info.st_mtime_ns)
+
+    @settings(max_examples=300, deadline=None)
+    @given(_rows(sizes))
+    def check(files: dict[str, Any]) -> None:
+        (out / output.MANIFEST).write_bytes(json.dumps({"version": 2, "files": files}).encode())
+        fast = output.OutputFolder(out).intact()
+        eager_folder = output.OutputFolder(out)
+        assert isinstance(eager_folder.entries, dict)  # made now: intact() takes the entries
+        eager = eager_folder.intact()
+        assert not fast or eager
+        well_typed = all(
+            isinstance(r, list) and len(r) >= 4 and all(type(v) is int for v in r[2:4])
+            for r in files.values()
+        )
+        if well_typed:
+            assert fast == eager
+
+    check()

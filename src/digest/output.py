@@ -116,9 +116,10 @@ class OutputFolder:
     def _rows_intact(self) -> bool:
         """`intact` over the manifest's rows as read, without making an Entry of each: a
         build that finds nothing changed stats every file and needs nothing else of them
-        (52,000 entries made and checked cost 60 ms of a 0.7 s no-op build). A row `_entries`
-        would not take is skipped as it would be; one it would take with other types than it
-        wrote does not match, which costs a render check, never a file left stale."""
+        (reading both manifests and checking 52,000 files: 310 ms with entries, 207 without).
+        A row `_entries` would not take is skipped as it would be; one it would take with
+        other types than digest writes does not match, which costs a render check, never a
+        file left stale (tests/test_build_hardening.py holds the two to that)."""
         prefix = self._root if self._root.endswith("/") else self._root + "/"
         stat = os.stat
         for name, row in self._rows.items():
