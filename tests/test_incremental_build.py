@@ -340,3 +340,28 @@ def test_a_damaged_feed_entry_cache_is_made_again(site: Config, tmp_path: Path) 
     assert "feed.atom" in built.written
     assert "Falsch" not in (site.out / "feed.atom").read_text("utf-8")
     assert_same_as_fresh(site, tmp_path, "fresh")
+
+
+def test_a_build_run_from_elsewhere_or_with_the_config_spelt_otherwise_is_up_to_date(
+    site: Config, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Where digest is run from and how the config's path is typed (relative, absolute,
+    through a link) change nothing it shows: a cron job with an absolute path after an
+    editor's run with `--config config.toml` must not render the whole archive again
+    (it did: the config's path as typed was part of every output's key)."""
+    from digest.cli import main
+
+    folder = site.path.parent
+    link = folder.parent / "link-to-site"
+    link.symlink_to(folder, target_is_directory=True)
+    monkeypatch.chdir(folder)
+    assert main(["--config", site.path.name, "build"]) == 0
+    for spelling, where in (
+        (str(site.path), folder.parent),
+        (f"../{site.path.name}", folder / "in"),
+        (str(link / site.path.name), Path("/")),
+    ):
+        monkeypatch.chdir(where)
+        capsys.readouterr()
+        assert main(["--config", spelling, "build"]) == 0
+        assert "Up to date: nothing changed" in capsys.readouterr().out, spelling

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Collection, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -53,8 +53,11 @@ def global_key(cfg: Config, digester: Digester) -> str:
         for path in sorted(p for p in cfg.templates.rglob("*") if p.is_file()):
             templates.update(path.relative_to(cfg.templates).as_posix().encode() + b"\0")
             templates.update(path.read_bytes())
+    # The config's own path as typed ("config.toml", or absolute, or through a link) says
+    # nothing about the outputs; each path it names is resolved already (config.py).
+    placed = replace(cfg, path=cfg.path.resolve())
     return digester.stable(
-        __version__, code_hash(), templates.hexdigest(), cfg, cfg.ingest.plausible_years()
+        __version__, code_hash(), templates.hexdigest(), placed, cfg.ingest.plausible_years()
     )
 
 
