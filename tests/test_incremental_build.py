@@ -365,3 +365,48 @@ def test_a_build_run_from_elsewhere_or_with_the_config_spelt_otherwise_is_up_to_
         capsys.readouterr()
         assert main(["--config", spelling, "build"]) == 0
         assert "Up to date: nothing changed" in capsys.readouterr().out, spelling
+
+
+def test_the_installed_library_versions_are_read_right_whichever_way(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The versions that count as code are those importlib.metadata reports, whether found
+    by the .dist-info folders on sys.path or, where a folder cannot be listed, asked for."""
+    from importlib import metadata
+
+    from digest.pipeline import unchanged
+
+    expected = [f"{name} {metadata.version(name)}" for name in unchanged.LIBRARIES]
+    assert unchanged.library_versions() == expected
+
+    def unreadable(folder: str) -> list[str]:
+        raise PermissionError(folder)
+
+    monkeypatch.setattr(unchanged.os, "listdir", unreadable)
+    assert unchanged.library_versions() == expected
+
+
+def test_a_library_upgrade_reads_and_renders_everything_once_more(
+    site: Config, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another release of a library that shapes pages or parsing (mjml-python within the
+    range pyproject.toml allows, say) counts as other code: every source is read and every
+    output rendered once more, so nothing rendered by the old release is kept beside pages
+    of the new one."""
+    from digest.pipeline import unchanged
+
+    pipeline.build(site)
+    assert pipeline.build(site).up_to_date
+    upgraded = [
+        "mjml_python 9.9.9" if v.startswith("mjml_python ") else v
+        for v in unchanged.library_versions()
+    ]
+    monkeypatch.setattr(unchanged, "library_versions", lambda: upgraded)
+    unchanged.code_hash.cache_clear()
+    try:
+        again = pipeline.build(site)
+    finally:
+        unchanged.code_hash.cache_clear()
+    assert not again.up_to_date
+    assert again.ingest.files_read == 3
+    assert again.skipped == 0 and len(again.written) + len(again.unchanged) > 0
