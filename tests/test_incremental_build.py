@@ -127,6 +127,56 @@ def test_a_changed_config_renders_what_depends_on_it(site: Config) -> None:
     assert pages and all("Ein anderer Titel" in p.read_text("utf-8") for p in pages)
 
 
+def test_a_config_change_no_output_shows_renders_nothing(site: Config) -> None:
+    """A new SMTP relay, another port for `digest serve`, a longer wait for the store, a
+    longer confirmation period: nothing the build writes shows them, so nothing is rendered
+    (each of them rendered every file again, 52,000 at 50,000 articles). A change to a part
+    an output does show (the footer's privacy link) still renders."""
+    pipeline.build(site)
+    unseen = replace(
+        site,
+        delivery=replace(
+            site.delivery,
+            smtp=replace(site.delivery.smtp, host="relay.example.org", port=2525),
+            retries=9,
+        ),
+        web=replace(site.web, port=8123),
+        store_timeout=site.store_timeout + 5,
+        subscribe=replace(site.subscribe, confirm_days=site.subscribe.confirm_days + 1),
+    )
+    built = pipeline.build(unseen)
+    assert built.up_to_date and built.written == [] and built.unchanged == []
+    privacy = "https://digest.example.de/anders-datenschutz"
+    shown = replace(unseen, consent=replace(unseen.consent, privacy_url=privacy))
+    rebuilt = pipeline.build(shown)
+    assert not rebuilt.up_to_date
+    assert privacy in (shown.out / "index.html").read_text("utf-8")
+
+
+def test_no_renderer_reads_a_part_of_the_config_left_out_of_the_key() -> None:
+    """The parts of the config left out of every output's key (outputs.NOT_SHOWN) must stay
+    unread by the code that renders a build's outputs, or a change to one would leave stale
+    files. Should a renderer start to read one, take it out of NOT_SHOWN."""
+    import re
+
+    from digest.pipeline.outputs import NOT_SHOWN
+
+    src = Path(pipeline.__file__).resolve().parent.parent
+    renderers = [
+        *(p for p in (src / "render").glob("*.py") if p.name != "optin.py"),  # not a build's
+        *(src / "pipeline" / n for n in ("build.py", "outputs.py", "catalogue.py", "edition.py")),
+        src / "delivery" / "message.py",  # the preview .eml
+        src / "grouping.py",
+        src / "vet.py",
+        src / "l10n.py",
+    ]
+    parts = "|".join(sorted(NOT_SHOWN - {"path"}))
+    reads = re.compile(rf"\b(?:cfg|config)\.({parts})\b")
+    found = {p.name: reads.findall(p.read_text("utf-8")) for p in renderers}
+    assert all(p.exists() for p in renderers)
+    assert {name: hits for name, hits in found.items() if hits} == {}
+
+
 def test_files_deleted_or_edited_by_hand_are_written_again(site: Config) -> None:
     pipeline.build(site)
     index, week = site.out / "index.html", site.out / "weeks" / "2025-W45.html"

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Collection, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -53,12 +53,18 @@ def global_key(cfg: Config, digester: Digester) -> str:
         for path in sorted(p for p in cfg.templates.rglob("*") if p.is_file()):
             templates.update(path.relative_to(cfg.templates).as_posix().encode() + b"\0")
             templates.update(path.read_bytes())
-    # The config's own path as typed ("config.toml", or absolute, or through a link) says
-    # nothing about the outputs; each path it names is resolved already (config.py).
-    placed = replace(cfg, path=cfg.path.resolve())
+    shown = [(f.name, getattr(cfg, f.name)) for f in fields(cfg) if f.name not in NOT_SHOWN]
     return digester.stable(
-        __version__, code_hash(), templates.hexdigest(), placed, cfg.ingest.plausible_years()
+        __version__, code_hash(), templates.hexdigest(), shown, cfg.ingest.plausible_years()
     )
+
+
+# The parts of the config that no output of a build shows; a change to one of them (a new
+# SMTP relay, say) must not render 52,000 files again. The config's own path is among them:
+# how it is typed ("config.toml", absolute, through a link) says nothing, and every path it
+# names is resolved already (config.py). A part not named here counts, so a new section
+# counts until someone shows it need not.
+NOT_SHOWN = frozenset({"path", "store_path", "store_timeout", "delivery", "web", "subscribe"})
 
 
 def stamp(cfg: Config, base: str, store: Store) -> str:
