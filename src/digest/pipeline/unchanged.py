@@ -144,10 +144,10 @@ LIBRARIES = (
 
 
 def library_versions() -> list[str]:
-    """ "name version" of each of LIBRARIES as installed: from the names of the .dist-info
-    folders on sys.path (a listing of each folder: importlib.metadata took 15 ms, a tenth of
-    a build with nothing to do), the first one found, as imports find them; a library not
-    found so is asked for through importlib.metadata, or counts as absent."""
+    """Each of LIBRARIES with its installed version ("lxml 6.1.3"), read from the names of
+    the .dist-info folders on sys.path, the first found as imports find it: a listing per
+    folder, under 1 ms, where importlib.metadata took 15 ms of a 0.6 s build with nothing to
+    do. A library not found so is asked for through importlib.metadata, or counts as absent."""
     found: dict[str, str] = {}
     for folder in sys.path:
         try:
