@@ -88,16 +88,16 @@ def test_a_touched_file_is_hashed_once_then_skipped_by_stat(
     _age(page, 60)  # new mtime, same content
     # The touch changed the ctime just now: no time would be recorded (racy) without this.
     monkeypatch.setattr(pipeline.unchanged, "RACY_NS", 0)
-    hashed: list[Path] = []
+    hashed: list[str] = []
     real = pipeline.unchanged.file_hash
 
-    def counting(path: Path, max_bytes: int) -> str | None:
+    def counting(path: str, max_bytes: int) -> str | None:
         hashed.append(path)
         return real(path, max_bytes)
 
     monkeypatch.setattr(pipeline.unchanged, "file_hash", counting)
     touched = pipeline.ingest(site)
-    assert (touched.files_read, touched.files_unchanged, hashed) == (0, 1, [page])
+    assert (touched.files_read, touched.files_unchanged, hashed) == (0, 1, [str(page)])
     hashed.clear()
     again = pipeline.ingest(site)  # the new stat was recorded: no hash this time
     assert (again.files_read, again.files_unchanged, hashed) == (0, 1, [])

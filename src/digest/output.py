@@ -97,6 +97,7 @@ class OutputFolder:
         """What the manifest and the journal know of each file, made on first use."""
         if self._entries is None:
             self._entries = _entries(self._rows)
+            self._rows = {}  # the entries stand for them now
             self._entries.update(
                 {n: Entry("", "", -1, -1) for n in self._journal if n not in self._entries}
             )

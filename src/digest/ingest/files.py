@@ -56,7 +56,7 @@ class Refused:
     hint: str
 
 
-def read_regular(path: Path, max_bytes: int | None) -> bytes | Refused:
+def read_regular(path: str | os.PathLike[str], max_bytes: int | None) -> bytes | Refused:
     """Read a regular file of at most `max_bytes`; refuse anything else without blocking."""
     try:
         info = os.stat(path)

@@ -251,14 +251,14 @@ def _read_one(item: Input) -> FileResult:
     job = _WORKER
     data, sha = None, None
     if job.hash_files:  # see unchanged.py; the bytes hashed are the bytes parsed
-        data = read_regular(Path(item.path), job.max_bytes)
+        data = read_regular(item.path, job.max_bytes)
         sha = _sha256(data)
     result = read_input(item, job, data)
     articles = tuple(classified(job.classifier, a) for a in result.articles)
     return replace(result, articles=articles, sha256=sha)
 
 
-def file_hash(path: Path, max_bytes: int) -> str | None:
+def file_hash(path: str | os.PathLike[str], max_bytes: int) -> str | None:
     """The SHA-256 of a regular file's content; None for anything the readers refuse (a
     device, a pipe, a file over `max_bytes`, one that cannot be read: the reader says why)."""
     return _sha256(read_regular(path, max_bytes))

@@ -75,7 +75,7 @@ def plan_reads(
             stat.st_ino,
         ):
             plan.skipped[shown] = last
-        elif (sha := file_hash(Path(item.path), max_bytes)) == last.sha256:
+        elif (sha := file_hash(item.path, max_bytes)) == last.sha256:
             plan.skipped[shown] = last
             plan.touched.append(fingerprint(shown, stat, sha, last.articles, now))
         else:

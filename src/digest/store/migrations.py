@@ -248,7 +248,7 @@ MIGRATIONS: tuple[str, ...] = (
     """,
     # 8: every run ends by counting the live articles per week. Through articles_week that
     # meant a look-up of each article's row to see whether it is live (120 ms at 50,000
-    # articles, most of a build with nothing to do); this index holds only the live ones and
+    # articles, a seventh of a build with nothing to do); this index holds only the live ones and
     # covers the count, so it reads the index alone (7 ms). Its WHERE must stay the same
     # terms as store.articles.LIVE, or SQLite will not use it.
     """
