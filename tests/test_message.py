@@ -59,6 +59,34 @@ def test_filled_body_decodes_to_the_personal_text(seed: int) -> None:
     assert _decoded(raw) == want
 
 
+@pytest.mark.parametrize("seed", range(40))
+def test_html_given_in_pieces_decodes_to_the_pieces_joined(seed: int) -> None:
+    """The HTML as render/mjml.py hands it over: pieces, each encoded on its own (a kept one
+    from the memo), that must read back joined, with the tokens in the right places."""
+    rng = random.Random(seed)
+    alphabet = "abcdefghij äöüß€ =.\t<>\"'" + "x" * 20
+    kept = ("<table>" + "".join(rng.choice(alphabet) for _ in range(900))).encode("utf-8")
+
+    def piece() -> bytes:
+        parts = []
+        for _ in range(rng.randint(0, 4)):
+            parts.append("".join(rng.choice(alphabet) for _ in range(rng.randint(0, 300))))
+            parts.append(rng.choice([*SLOTS, "\n", " ", ""]))
+        return "".join(parts).encode("utf-8")
+
+    pieces = [kept, piece(), kept, piece(), b"", piece(), kept]
+    plain = "Text " + SLOTS[0]
+    tokens = {"__A__": "a" * rng.randint(1, 120), "__B__": "b" * rng.randint(1, 90)}
+    for _ in range(2):  # the second time the kept piece comes from the memo
+        body = encode_body(plain, pieces, SLOTS)
+        raw = _wrap(body.fill(tokens))
+        assert all(len(line) <= 76 for line in raw.split(b"\r\n")[4:]), "QP line over 76"
+        html = b"".join(pieces).decode("utf-8")
+        for slot, value in tokens.items():
+            html = html.replace(slot, value)
+        assert _decoded(raw) == [plain.replace(SLOTS[0], tokens["__A__"]), html]
+
+
 def test_a_token_that_is_not_url_safe_is_refused() -> None:
     body = encode_body("x __A__ y", "<p>__A__</p>", SLOTS)
     with pytest.raises(ValueError, match="URL-safe"):

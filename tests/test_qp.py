@@ -1,4 +1,4 @@
-"""The body's quoted-printable (delivery/message.py _qp): valid, within 76 characters a line,
+"""The body's quoted-printable (delivery/quoted_printable.py): valid, within 76 characters a line,
 and read back by every decoder as the text's UTF-8, whatever characters the text holds."""
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from digest.delivery.message import _qp
+from digest.delivery.quoted_printable import encode as _qp
 
 LINE = 76
 

@@ -1,10 +1,11 @@
 """Build MIME messages (RFC 5322, 2045, 2047, 2369, 2919, 8058) by splicing, not per recipient.
 
 The message is assembled directly rather than through email.message.EmailMessage, which
-costs milliseconds per message. The body (both parts, quoted-printable) is encoded once per
-variant with binascii, leaving gaps where the personal tokens go (the unsubscribe and
-preference links); per recipient only the headers are formatted and the tokens spliced into
-the gaps. The result parses cleanly with the stdlib email package (see tests/test_message.py).
+costs milliseconds per message. The body (both parts, quoted-printable, see
+delivery/quoted_printable.py) is encoded once per variant, leaving gaps where the personal
+tokens go (the unsubscribe and preference links); per recipient only the headers are
+formatted and the tokens spliced into the gaps. The result parses cleanly with the stdlib
+email package (see tests/test_message.py).
 
 How a gap stays valid quoted-printable: the text before it ends with a soft line break
 ("=" CRLF), the token stands on a line of its own (tokens are URL-safe ASCII, which QP
@@ -19,10 +20,10 @@ its ASCII form from subscribers/addresses.py.
 
 from __future__ import annotations
 
-import binascii
 import hashlib
 import re
 import zlib
+from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -32,10 +33,11 @@ from functools import lru_cache
 from ..config import Config
 from ..encoded_words import encoded_words
 from ..subscribers.addresses import format_mailbox
+from . import quoted_printable
 
 CRLF = "\r\n"
 _TOKEN = re.compile(r"[A-Za-z0-9._~-]+")
-_QP_LINE = 76  # RFC 2045 §6.7: encoded lines of at most 76 characters
+_QP_LINE = quoted_printable.LINE
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,71 +62,101 @@ class Body:
         return self.fill({gap: gap for gap in self.gaps})
 
 
-def encode_body(text: str | bytes, html: str | bytes, placeholders: Sequence[str] = ()) -> Body:
+def encode_body(
+    text: str | bytes, html: str | bytes | Sequence[bytes], placeholders: Sequence[str] = ()
+) -> Body:
     """Encode the text and HTML parts once: multipart/alternative, text first, 7-bit clean.
 
-    Each part is a str, or bytes already in UTF-8. Each occurrence of a placeholder becomes
-    a gap that `Body.fill` fills per recipient.
+    Each part is a str, or bytes already in UTF-8; the HTML may also come as a sequence of
+    UTF-8 pieces (render/mjml.py's skeleton pieces and texts). Each piece is encoded on its
+    own and ends in a soft line break, so a decoder reads the pieces back joined; a piece
+    seen before (every week's skeleton pieces) is not encoded again. Each occurrence of a
+    placeholder becomes a gap that `Body.fill` fills per recipient.
     """
-    parts = (("plain", _utf8(text)), ("html", _utf8(html)))
+    html_pieces = (_utf8(html),) if isinstance(html, (str, bytes)) else tuple(html)
+    parts = (("plain", (_utf8(text),)), ("html", html_pieces))
     # A boundary derived from the content keeps files reproducible; "=_" cannot occur in
     # quoted-printable output nor in a token, so the boundary cannot collide with the parts
     # whatever the checksum, and a CRC is the cheapest one.
-    boundary = "=_digest_" + "".join(f"{zlib.crc32(data):08x}" for _, data in parts)
-    splitter = (
-        re.compile(b"(" + b"|".join(re.escape(p.encode("ascii")) for p in placeholders) + b")")
-        if placeholders
-        else None
-    )
+    boundary = "=_digest_" + "".join(f"{_crc(pieces):08x}" for _, pieces in parts)
+    marks = tuple(placeholders)
     pieces: list[bytes] = []
     gaps: list[str] = []
-    current = b""
+    current: list[bytes] = []
     for subtype, data in parts:
-        current += (
-            f"--{boundary}{CRLF}"
-            f'Content-Type: text/{subtype}; charset="utf-8"{CRLF}'
-            f"Content-Transfer-Encoding: quoted-printable{CRLF}{CRLF}"
-        ).encode("ascii")
-        chunks = splitter.split(data) if splitter else [data]
-        for index, chunk in enumerate(chunks):
-            if index % 2:  # a placeholder: close the current piece with a soft break
-                pieces.append(_soft_end(current))
-                gaps.append(chunk.decode("ascii"))
-                current = b""
-            elif chunk:
-                current += _qp(chunk)
-        current += b"\r\n"  # belongs to the next boundary delimiter (RFC 2046), not to the part
-    current += f"--{boundary}--{CRLF}".encode("ascii")
-    pieces.append(current)
+        current.append(
+            (
+                f"--{boundary}{CRLF}"
+                f'Content-Type: text/{subtype}; charset="utf-8"{CRLF}'
+                f"Content-Transfer-Encoding: quoted-printable{CRLF}{CRLF}"
+            ).encode("ascii")
+        )
+        for index, piece in enumerate(data):
+            items = _encoded_piece(piece, marks)
+            for item in items:
+                if isinstance(item, str):  # a placeholder: the piece before ends softly
+                    pieces.append(b"".join(current))
+                    gaps.append(item)
+                    current = []
+                else:
+                    current.append(item)
+            if index < len(data) - 1 and items and isinstance(items[-1], bytes):
+                current[-1] = _soft_end(current[-1])  # another piece follows on the line
+        current.append(b"\r\n")  # belongs to the next boundary delimiter (RFC 2046)
+    current.append(f"--{boundary}--{CRLF}".encode("ascii"))
+    pieces.append(b"".join(current))
     return Body(boundary, tuple(pieces), tuple(gaps))
+
+
+def _crc(pieces: Sequence[bytes]) -> int:
+    crc = 0
+    for piece in pieces:
+        crc = zlib.crc32(piece, crc)
+    return crc
 
 
 def _utf8(content: str | bytes) -> bytes:
     return content if isinstance(content, bytes) else content.encode("utf-8")
 
 
-def _qp(data: bytes) -> bytes:
-    """Quoted-printable with CRLF line ends, lines of at most 76 characters.
+_Encoded = tuple[bytes | str, ...]
+_ENCODED: OrderedDict[tuple[bytes, tuple[str, ...]], _Encoded] = OrderedDict()
+_ENCODED_KEPT = 256  # pieces: a week's email has about a dozen, half of them the skeleton's
 
-    Two faults of binascii.b2a_qp are worked around:
-    - it keeps a CRLF in the data as a line end, which the CRLF conversion here would make
-      CR CR LF: rendered mail holds no CR, but should one arrive, each line is encoded on
-      its own, the CR escaped (=0D);
-    - a space or tab that ends a line becomes "=20" or "=09" after the line is already 76
-      characters long, so the line grows to 77 or 78: such a line gets a soft break before
-      the escape.
-    """
-    if b"\r" in data:
-        lines = data.split(b"\n")
-        encoded = b"\n".join(binascii.b2a_qp(line, istext=False) for line in lines)
-    else:
-        encoded = binascii.b2a_qp(data, istext=True)
-    lines = encoded.split(b"\n")
-    if max(map(len, lines)) > _QP_LINE:
-        lines = [
-            line[:-3] + b"=\r\n" + line[-3:] if len(line) > _QP_LINE else line for line in lines
-        ]
-    return b"\r\n".join(lines)
+
+def _encoded_piece(data: bytes, placeholders: tuple[str, ...]) -> _Encoded:
+    """`data` quoted-printable, cut at each placeholder: the encoded chunks and, between
+    them, the placeholders (str); every chunk before a placeholder ends in a soft break. Also
+    Kept for pieces that recur, keyed by their bytes (whose hash Python keeps with the
+    object)."""
+    key = (data, placeholders)
+    found = _ENCODED.get(key)
+    if found is not None:
+        _ENCODED.move_to_end(key)
+        return found
+    chunks = _splitter(placeholders).split(data) if placeholders else [data]
+    items: list[bytes | str] = []
+    for index, chunk in enumerate(chunks):
+        if index % 2:
+            if items and isinstance(items[-1], bytes):
+                items[-1] = _soft_end(items[-1])
+            items.append(chunk.decode("ascii"))
+        elif chunk:
+            items.append(quoted_printable.encode(chunk))
+    result = tuple(items)
+    if len(data) >= _KEPT_FROM:
+        _ENCODED[key] = result
+        if len(_ENCODED) > _ENCODED_KEPT:
+            _ENCODED.popitem(last=False)
+    return result
+
+
+_KEPT_FROM = 512  # bytes: shorter pieces cost less to encode than to keep
+
+
+@lru_cache(maxsize=16)
+def _splitter(placeholders: tuple[str, ...]) -> re.Pattern[bytes]:
+    return re.compile(b"(" + b"|".join(re.escape(p.encode("ascii")) for p in placeholders) + b")")
 
 
 def _soft_end(encoded: bytes) -> bytes:
