@@ -11,7 +11,7 @@ from ..l10n import L10n
 from ..models import Article, Issue
 from . import items, paths
 from .environment import render_template
-from .mjml import compile_mjml
+from .mjml import compile_pieces
 
 # Per-subscriber tokens are spliced in at delivery time where these placeholders stand (see
 # delivery/message.py); they are URL-safe, so every preview link stays a valid URL.
@@ -79,6 +79,9 @@ class RenderedEmail:
     # as much as a tenth of its MJML compile, so it is done once (it is measured anyway).
     html_utf8: bytes
     text_utf8: bytes
+    # The HTML in UTF-8 as pieces that join to html_utf8: the MIME body encodes each piece
+    # on its own and keeps what it made of the ones that recur (render/mjml.py, message.py).
+    html_pieces: tuple[bytes, ...] = ()
 
 
 def subject_of(issue: Issue, cfg: Config, l10n: L10n) -> str:
@@ -116,7 +119,8 @@ def shorten(text: str | None, limit: int) -> str | None:
     return cut + "…"
 
 
-_Render = tuple[EmailView, str, str, bytes]  # the view, its MJML, HTML and HTML in UTF-8
+# the view, its MJML, HTML, HTML in UTF-8 and in pieces (render/mjml.py compile_pieces)
+_Render = tuple[EmailView, str, str, bytes, tuple[bytes, ...]]
 
 
 def render_email(issue: Issue, cfg: Config, env: jinja2.Environment, l10n: L10n) -> RenderedEmail:
@@ -135,16 +139,16 @@ def render_email(issue: Issue, cfg: Config, env: jinja2.Environment, l10n: L10n)
 
     def html(chars: int, cap: int | None) -> _Render:
         view = _view(issue, cfg, l10n, chars, cap, subject)
-        source, compiled = _render_html(issue, view, cfg, env, l10n)
-        data = compiled.encode("utf-8")
+        source, compiled, pieces = _render_html(issue, view, cfg, env, l10n)
+        data = b"".join(pieces) if len(pieces) > 1 else pieces[0]
         sizes[cap] = len(data)
-        return view, source, compiled, data
+        return view, source, compiled, data, pieces
 
     def done(chosen: _Render, budget: str) -> RenderedEmail:
-        view, source, compiled, data = chosen
+        view, source, compiled, data, pieces = chosen
         text = _render_text(issue, view, cfg, env, l10n)
         return RenderedEmail(
-            view.subject, source, compiled, text, budget, data, text.encode("utf-8")
+            view.subject, source, compiled, text, budget, data, text.encode("utf-8"), pieces
         )
 
     full = html(cfg.email.lead_chars, None)
@@ -202,9 +206,11 @@ def _estimate_cap(issue: Issue, one_size: int, all_size: int, limit: int, high: 
 
 def _render_html(
     issue: Issue, view: EmailView, cfg: Config, env: jinja2.Environment, l10n: L10n
-) -> tuple[str, str]:
+) -> tuple[str, str, tuple[bytes, ...]]:
     source = render_template(env, HTML_TEMPLATE, **_context(issue, view, cfg, l10n))
-    return source, compile_mjml(source, HTML_TEMPLATE)
+    # An editorial's HTML is Markdown's, not escaped text: only mrml knows how it writes it.
+    html, pieces = compile_pieces(source, HTML_TEMPLATE, reuse=not view.intro_html)
+    return source, html, pieces
 
 
 def _render_text(
