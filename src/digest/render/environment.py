@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import re
 import traceback
+import unicodedata
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import jinja2
 import markupsafe
@@ -45,6 +46,7 @@ def make_environment(templates: Path, *, reload: bool = True) -> jinja2.Environm
     )
     env.template_class = _Template
     env.filters["wrap"] = wrap
+    env.filters["attribute"] = attribute
     return env
 
 
@@ -57,9 +59,58 @@ def escape_output(value: Any, /) -> str:
     a macro or {% set %} block collects in Markup itself, so a written value needs none.
     Anything but a plain str (Markup, numbers, Undefined) takes escape() as before.
     """
-    if type(value) is str:
+    kind = type(value)
+    if kind is str:
         return _escape_str(value)
+    if kind is AttributeText:
+        return cast(str, value)
     return markupsafe.escape(value)
+
+
+class AttributeText(str):
+    """What `attribute` returns: text already escaped for an attribute. A plain str subclass
+    that escape_output passes through (a Markup costs a Python __new__ per value)."""
+
+    __slots__ = ()
+
+    def __html__(self) -> str:
+        return self
+
+
+def attribute(value: Any, /) -> AttributeText:
+    """A value for a double-quoted attribute inside an MJML <mj-text>: escaped, and each
+    character that mrml would mangle written as a character reference.
+
+    mrml writes the attributes of the HTML in an <mj-text> with Rust's debug escaping: a
+    backslash becomes two, a no-break space the six characters \\u{a0}, an emoji's variation
+    selector \\u{fe0f}, and a screen reader reads them out. Those characters (see _mangled)
+    go in as "&#N;", which HTML reads as the character itself: the attribute then says what
+    the template meant, and says it the same whether mrml compiled this text or
+    render/mjml.py filled it into a kept skeleton.
+    """
+    escaped = escape_output(value)
+    if not (escaped.isascii() and escaped.isprintable()) or "\\" in escaped:
+        escaped = _BEYOND_ASCII.sub(_mangled, escaped)
+    return AttributeText(escaped)
+
+
+_BEYOND_ASCII = re.compile(r"[^ -\[\]-~]")  # and the backslash
+# Rust's debug escaping leaves a character as it is when it is printable (Python's
+# str.isprintable has the same categories; an older Unicode only makes it stricter) and does
+# not extend the one before it (Grapheme_Extend: the marks, and these).
+_EXTENDING = frozenset(
+    "\uff9e\uff9f"
+    + "".join(map(chr, range(0x1F3FB, 0x1F400)))
+    + "".join(map(chr, range(0xE0020, 0xE0080)))
+)
+
+
+def _mangled(match: re.Match[str]) -> str:
+    char = match[0]
+    kept = char.isprintable() and char != "\\" and char not in _EXTENDING
+    if kept and not unicodedata.category(char).startswith("M"):
+        return char
+    return f"&#{ord(char)};"
 
 
 class _Template(jinja2.Template):
