@@ -121,7 +121,7 @@ def _utf8(content: str | bytes) -> bytes:
 
 _Encoded = tuple[bytes | str, ...]
 _ENCODED: OrderedDict[tuple[bytes, tuple[str, ...]], _Encoded] = OrderedDict()
-_ENCODED_KEPT = 256  # pieces: a week's email has about a dozen, half of them the skeleton's
+_ENCODED_KEPT = 64  # pieces: a week has about a dozen, half of them its skeleton's (about 1 MiB)
 
 
 def _encoded_piece(data: bytes, placeholders: tuple[str, ...]) -> _Encoded:

@@ -89,12 +89,15 @@ def attribute(value: Any, /) -> AttributeText:
     render/mjml.py filled it into a kept skeleton.
     """
     escaped = escape_output(value)
-    if not (escaped.isascii() and escaped.isprintable()) or "\\" in escaped:
-        escaped = _BEYOND_ASCII.sub(_mangled, escaped)
+    plain = escaped.isascii() and escaped.isprintable() and "\\" not in escaped
+    # Only a character outside printable ASCII, the Latin-1 letters and the usual typography
+    # (of which mrml garbles none) is looked at, one by one: German text has none.
+    if not plain and _SUSPECT.search(escaped) is not None:
+        escaped = _SUSPECT.sub(_mangled, escaped)
     return AttributeText(escaped)
 
 
-_BEYOND_ASCII = re.compile(r"[^ -\[\]-~]")  # and the backslash
+_SUSPECT = re.compile(r"[^ -\[\]-~À-ÖØ-öø-ÿ„“”‚‘’–—…·€«»‹›§°²³×÷]")
 # Rust's debug escaping leaves a character as it is when it is printable (Python's
 # str.isprintable has the same categories; an older Unicode only makes it stricter) and does
 # not extend the one before it (Grapheme_Extend: the marks, and these).
