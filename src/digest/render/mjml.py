@@ -163,6 +163,8 @@ def _skeleton(source: str, texts: list[str]) -> str | None:
     out: list[str] = []
     done = 0
     for start, end, html in _spans(source):
+        if start < done:  # one inside another: "<mj-title>" in a comment, say
+            return None
         out.append(source[done:start])
         out.append(f"{_MARK}{len(texts):04d}Z")
         texts.append(_as_mrml_writes(source[start:end]) if html else source[start:end])
@@ -202,8 +204,12 @@ def _learn(
 ) -> tuple[str, tuple[bytes, ...]]:
     """Compile a new skeleton and `source` whole; keep the skeleton's pieces if, filled with
     `texts`, they give what the whole compile gave (else remember that they do not)."""
-    compiled = compile_mjml(skeleton, name)
-    whole = compile_mjml(source, name)
+    whole = compile_mjml(source, name)  # a template mrml rejects fails here, as without reuse
+    try:
+        compiled = compile_mjml(skeleton, name)
+    except RenderError:  # markers where mrml takes no text: such a template is compiled whole
+        _keep(skeleton, None)
+        return whole, (whole.encode("utf-8"),)
     parts = _MARKS.split(compiled)
     static = tuple(parts[0::2])
     slots = tuple(int(index) for index in parts[1::2])
@@ -215,10 +221,14 @@ def _learn(
     if filled[0] != whole:
         pieces = None  # this template's texts do not come out of mrml as they went in
         filled = whole, (whole.encode("utf-8"),)
+    _keep(skeleton, pieces)
+    return filled
+
+
+def _keep(skeleton: str, pieces: _Pieces | None) -> None:
     _SKELETONS[skeleton] = pieces
     if len(_SKELETONS) > _KEPT:
         _SKELETONS.popitem(last=False)
-    return filled
 
 
 def _fill(pieces: _Pieces, texts: list[str]) -> tuple[str, tuple[bytes, ...]]:
