@@ -1,4 +1,4 @@
-"""Rendering cost per weekly email, and how much of it is spent outside the MJML compiler.
+"""Rendering cost per weekly email against bare mjml2html on the same MJML.
 
 Builds synthetic weeks of 40 items (the size the email budget is designed for), renders each
 week's email the way `digest build` does, and reports, measured in this run, the median time
@@ -42,7 +42,6 @@ class RenderCost:
     median: float  # seconds per week, the render (view, Jinja2, MJML, budget, text part)
     median_mjml: float  # seconds per week, bare mjml2html on the same MJML
     ratio: float  # render time / bare mjml2html time
-    outside: float  # share of the render time spent outside its own mjml2html call(s)
     median_total: float  # seconds per week, the render and the .eml around it
     ratio_total: float  # (render + .eml) / bare mjml2html time
     median_inside: float  # seconds per week in the render's own mjml2html call(s)
@@ -129,7 +128,6 @@ def measure(weeks: int = 30, items: int = 40) -> RenderCost:
         median=statistics.median(renders),
         median_mjml=statistics.median(bare),
         ratio=sum(renders) / sum(bare),
-        outside=1 - sum(inside) / sum(renders),
         median_total=statistics.median(totals),
         ratio_total=sum(totals) / sum(bare),
         median_inside=statistics.median(inside),

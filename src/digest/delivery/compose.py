@@ -72,7 +72,7 @@ class Composer:
                 self.issue, sections=tuple(s for s in self.issue.sections if s.topic in wanted)
             )
             email = render_email(issue, self.cfg, self.env, self.l10n)
-            body = encode_body(email.text_utf8, email.html_pieces or email.html_utf8, PLACEHOLDERS)
+            body = encode_body(email.text_utf8, email.html_pieces, PLACEHOLDERS)
             found = self._variants[key] = Variant(key, email.subject, body)
         return found
 

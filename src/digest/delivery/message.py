@@ -126,7 +126,7 @@ _ENCODED_KEPT = 64  # pieces: a week has about a dozen, half of them its skeleto
 
 def _encoded_piece(data: bytes, placeholders: tuple[str, ...]) -> _Encoded:
     """`data` quoted-printable, cut at each placeholder: the encoded chunks and, between
-    them, the placeholders (str); every chunk before a placeholder ends in a soft break. Also
+    them, the placeholders (str); every chunk before a placeholder ends in a soft break.
     Kept for pieces that recur, keyed by their bytes (whose hash Python keeps with the
     object)."""
     key = (data, placeholders)

@@ -276,7 +276,7 @@ def render_week_email(
     message = build_message(
         cfg=cfg,
         subject=email.subject,
-        body=encode_body(email.text_utf8, email.html_pieces or email.html_utf8, PLACEHOLDERS),
+        body=encode_body(email.text_utf8, email.html_pieces, PLACEHOLDERS),
         to=f"Vorschau <{address}>",
         message_id=message_id(str(issue.week), preview_key(address), cfg.site.domain),
         sent=sent,

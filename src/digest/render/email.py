@@ -81,7 +81,7 @@ class RenderedEmail:
     text_utf8: bytes
     # The HTML in UTF-8 as pieces that join to html_utf8: the MIME body encodes each piece
     # on its own and keeps what it made of the ones that recur (render/mjml.py, message.py).
-    html_pieces: tuple[bytes, ...] = ()
+    html_pieces: tuple[bytes, ...]
 
 
 def subject_of(issue: Issue, cfg: Config, l10n: L10n) -> str:
@@ -140,7 +140,7 @@ def render_email(issue: Issue, cfg: Config, env: jinja2.Environment, l10n: L10n)
     def html(chars: int, cap: int | None) -> _Render:
         view = _view(issue, cfg, l10n, chars, cap, subject)
         source, compiled, pieces = _render_html(issue, view, cfg, env, l10n)
-        data = b"".join(pieces) if len(pieces) > 1 else pieces[0]
+        data = b"".join(pieces)
         sizes[cap] = len(data)
         return view, source, compiled, data, pieces
 

@@ -65,7 +65,11 @@ def compile_pieces(source: str, name: str, *, reuse: bool = True) -> tuple[str, 
             _SKELETONS.move_to_end(skeleton)
             if pieces is not None:
                 return _fill(pieces, texts)
-    html = compile_mjml(source, name)
+    return _whole(compile_mjml(source, name))
+
+
+def _whole(html: str) -> tuple[str, tuple[bytes, ...]]:
+    """HTML compiled whole, as compile_pieces returns it: one piece."""
     return html, (html.encode("utf-8"),)
 
 
@@ -209,18 +213,18 @@ def _learn(
         compiled = compile_mjml(skeleton, name)
     except RenderError:  # markers where mrml takes no text: such a template is compiled whole
         _keep(skeleton, None)
-        return whole, (whole.encode("utf-8"),)
+        return _whole(whole)
     parts = _MARKS.split(compiled)
     static = tuple(parts[0::2])
     slots = tuple(int(index) for index in parts[1::2])
     # A marker inside an attribute (the title in the aria-label) gets its quotes escaped.
     quoted = tuple(piece.endswith('="') for piece in static[:-1])
     encoded = tuple(piece.encode("utf-8") for piece in static)
-    pieces: _Pieces | None = (static, encoded, slots, quoted)
-    filled = _fill((static, encoded, slots, quoted), texts)
-    if filled[0] != whole:
-        pieces = None  # this template's texts do not come out of mrml as they went in
-        filled = whole, (whole.encode("utf-8"),)
+    pieces = (static, encoded, slots, quoted)
+    filled = _fill(pieces, texts)
+    if filled[0] != whole:  # this template's texts do not come out of mrml as they went in
+        _keep(skeleton, None)
+        return _whole(whole)
     _keep(skeleton, pieces)
     return filled
 
