@@ -305,3 +305,29 @@ def test_the_rendered_preview_div_is_restyled(repo_config: Config) -> None:
     )
     assert out.html.count('<div style="display:none;') == 1
     assert out.html_utf8 == out.html.encode("utf-8") and out.text_utf8 == out.text.encode()
+
+
+def test_items_read_the_same_by_name_as_unpacked(repo_config: Config, tmp_path: Path) -> None:
+    """The shipped templates unpack each item in their loops (cheaper than a lookup per
+    field); a template that names the fields (`item.title`) must show the same, so the
+    unpacking order is checked against the field names here."""
+    cfg = _copy_templates(repo_config, tmp_path)
+    header = re.compile(r"{% for ([a-z, ]+) in block\.items %}")
+    for name in ("digest.mjml.j2", "digest.txt.j2"):
+        path = cfg.templates / "email" / name
+        source = path.read_text("utf-8")
+        found = header.search(source)
+        assert found is not None, f"{name} no longer unpacks its items"
+        fields = found[1].split(", ")
+        by_name = (
+            "{% for item in block.items %}{% set "
+            + ", ".join(fields)
+            + " = "
+            + ", ".join(f"item.{field}" for field in fields)
+            + " %}"
+        )
+        path.write_text(header.sub(lambda _: by_name, source), "utf-8")
+    unpacked, named = _render(repo_config), _render(cfg)
+    assert named.mjml == unpacked.mjml
+    assert named.text == unpacked.text
+    assert "Smarte Städtepartnerschaft" in named.text
