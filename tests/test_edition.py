@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import email
 import email.policy
+import itertools
 import json
 import posixpath
 import re
@@ -21,7 +22,7 @@ from digest.config import Config, load_config
 from digest.delivery.message import build_message, encode_body
 from digest.errors import ConfigError
 from digest.l10n import L10n
-from digest.models import Article, Classification, Issue, Origin, Section
+from digest.models import Article, Classification, Issue, Origin, Section, lead_rank
 from digest.render.email import (
     PLACEHOLDERS,
     SUBJECT_CHARS,
@@ -252,6 +253,15 @@ def test_the_lead_story_rule() -> None:
     # Equal score: the longer text wins.
     longer = replace(weak, id="longer00", title="Länger", body=("Satz.",) * 8)
     assert _issue(weak, longer).lead == longer
+    # All that equal: the earlier date wins, an undated story comes after any date (also one
+    # in year 9999), and then the smaller id; in any input order.
+    earlier = replace(weak, id="zzzzzzzz", date=date(2019, 9, 16))
+    undated = replace(weak, id="00000000", date=None)
+    far = replace(weak, id="11111111", date=date(9999, 12, 31))
+    twin = replace(weak, id="00000001")
+    for order in itertools.permutations((weak, earlier, undated, far, twin)):
+        assert _issue(*order).lead == earlier
+        assert sorted(order, key=lead_rank) == [earlier, twin, weak, far, undated]
 
 
 def test_the_subject_names_the_lead_story_and_stays_short(repo_config: Config) -> None:

@@ -277,23 +277,33 @@ class Issue(_Compact):
         return max((a.date for a in self.articles if a.date), default=self.week.sunday)
 
 
-def lead_rank(article: Article) -> tuple[int, float, int, str, str]:
+def lead_rank(article: Article) -> tuple[int, float, int, int, str]:
     """Order candidates for a week's lead story, best first.
 
     A story with a topic beats one in "Weitere Meldungen"; a full article beats a teaser; then
     the higher score for its own topic (the clearest case of what the digest is about); then
-    the longer text; then the earlier date and the id, so the choice never depends on input
-    order.
+    the longer text; then the earlier date (an undated story last) and the id, so the choice
+    never depends on input order. (Every email ranks all its week's stories with this: a loop
+    rather than a generator, and the date's ordinal rather than its ISO text, halve its cost.)
     """
-    topic = article.classification.topic
-    score = next((value for name, value in article.classification.scores if name == topic), 0.0)
+    classification = article.classification
+    topic = classification.topic
+    score = 0.0
+    for name, value in classification.scores:
+        if name == topic:
+            score = value
+            break
+    day = article.date
     return (
         (0 if topic != OTHER else 2) + (0 if article.kind == "main" else 1),
         -score,
         -article.size,
-        article.date.isoformat() if article.date else "9999",
+        day.toordinal() if day else _UNDATED,
         article.id,
     )
+
+
+_UNDATED = date.max.toordinal() + 1  # after every date
 
 
 SubscriberState = Literal["pending", "active", "unsubscribed", "bounced"]
