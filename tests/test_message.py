@@ -16,6 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from digest.config import Config
+from digest.delivery import message, quoted_printable
 from digest.delivery.message import _encoded, build_message, encode_body, message_id
 
 SLOTS = ("__A__", "__B__")
@@ -85,6 +86,34 @@ def test_html_given_in_pieces_decodes_to_the_pieces_joined(seed: int) -> None:
         for slot, value in tokens.items():
             html = html.replace(slot, value)
         assert _decoded(raw) == [plain.replace(SLOTS[0], tokens["__A__"]), html]
+
+
+def test_a_piece_is_encoded_once_while_it_is_kept(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Pieces are remembered by identity (a kept skeleton hands over the same bytes objects
+    every week): the same object is not encoded again, an equal copy is, to the same bytes,
+    and the memo stays bounded."""
+    calls: list[bytes] = []
+    encode = quoted_printable.encode
+
+    def counted(data: bytes) -> bytes:
+        calls.append(data)
+        return encode(data)
+
+    monkeypatch.setattr(quoted_printable, "encode", counted)
+    skeleton = ("<table>" + "Grüße = Größe " * 60 + "</table>").encode("utf-8")
+    week = "<p>Neue Woche: Kooperation mit Zürich</p>".encode()
+    first = encode_body("Text", [skeleton, week, skeleton], SLOTS)
+    assert len(calls) == 3  # the text part, the skeleton's piece once, the week's piece
+    calls.clear()
+    again = encode_body("Text", [skeleton, week, skeleton], SLOTS)
+    assert calls == [b"Text"] and again == first  # the str text part is a new object
+    calls.clear()
+    copy = bytes(bytearray(skeleton))
+    assert encode_body("Text", [copy, week, copy], SLOTS) == first
+    assert calls == [b"Text", copy]
+    for n in range(3 * message._ENCODED_KEPT):  # many weeks' pieces: the memo stays bounded
+        encode_body("Text", [f"<p>{n}</p>".encode("ascii")])
+    assert len(message._ENCODED) == message._ENCODED_KEPT
 
 
 def test_a_token_that_is_not_url_safe_is_refused() -> None:

@@ -77,8 +77,11 @@ def encode_body(
     parts = (("plain", (_utf8(text),)), ("html", html_pieces))
     # A boundary derived from the content keeps files reproducible; "=_" cannot occur in
     # quoted-printable output nor in a token, so the boundary cannot collide with the parts
-    # whatever the checksum, and a CRC is the cheapest one.
-    boundary = "=_digest_" + "".join(f"{_crc(pieces):08x}" for _, pieces in parts)
+    # whatever it holds: a CRC of the text part (the cheapest checksum; the HTML shows the
+    # same texts, and its CRC cost as much as encoding a fifth of the week's texts) and the
+    # HTML's length.
+    html_size = sum(map(len, html_pieces))
+    boundary = f"=_digest_{zlib.crc32(parts[0][1][0]):08x}{html_size:08x}"
     marks = tuple(placeholders)
     pieces: list[bytes] = []
     gaps: list[str] = []
@@ -108,32 +111,27 @@ def encode_body(
     return Body(boundary, tuple(pieces), tuple(gaps))
 
 
-def _crc(pieces: Sequence[bytes]) -> int:
-    crc = 0
-    for piece in pieces:
-        crc = zlib.crc32(piece, crc)
-    return crc
-
-
 def _utf8(content: str | bytes) -> bytes:
     return content if isinstance(content, bytes) else content.encode("utf-8")
 
 
 _Encoded = tuple[bytes | str, ...]
-_ENCODED: OrderedDict[tuple[bytes, tuple[str, ...]], _Encoded] = OrderedDict()
-_ENCODED_KEPT = 64  # pieces: a week has about a dozen, half of them its skeleton's (about 1 MiB)
+# What each recent piece became, by the piece's identity: a kept skeleton's pieces are the
+# same bytes objects every week (render/mjml.py), and looking a piece up by its identity
+# costs nothing, where a lookup by value hashed every week's 50 KB of new text to miss.
+# Each entry holds its piece, so no other object can take its id while it is kept.
+_ENCODED: OrderedDict[int, tuple[bytes, tuple[str, ...], _Encoded]] = OrderedDict()
+_ENCODED_KEPT = 64  # pieces: a week has about twenty, half of them its skeleton's (about 1 MiB)
 
 
 def _encoded_piece(data: bytes, placeholders: tuple[str, ...]) -> _Encoded:
     """`data` quoted-printable, cut at each placeholder: the encoded chunks and, between
-    them, the placeholders (str); every chunk before a placeholder ends in a soft break.
-    Kept for pieces that recur, keyed by their bytes (whose hash Python keeps with the
-    object)."""
-    key = (data, placeholders)
+    them, the placeholders (str); every chunk before a placeholder ends in a soft break."""
+    key = id(data)
     found = _ENCODED.get(key)
-    if found is not None:
+    if found is not None and found[0] is data and found[1] == placeholders:
         _ENCODED.move_to_end(key)
-        return found
+        return found[2]
     chunks = _splitter(placeholders).split(data) if placeholders else [data]
     items: list[bytes | str] = []
     for index, chunk in enumerate(chunks):
@@ -144,14 +142,11 @@ def _encoded_piece(data: bytes, placeholders: tuple[str, ...]) -> _Encoded:
         elif chunk:
             items.append(quoted_printable.encode(chunk))
     result = tuple(items)
-    if len(data) >= _KEPT_FROM:
-        _ENCODED[key] = result
-        if len(_ENCODED) > _ENCODED_KEPT:
-            _ENCODED.popitem(last=False)
+    _ENCODED[key] = (data, placeholders, result)
+    _ENCODED.move_to_end(key)
+    if len(_ENCODED) > _ENCODED_KEPT:
+        _ENCODED.popitem(last=False)
     return result
-
-
-_KEPT_FROM = 512  # bytes: shorter pieces cost less to encode than to keep
 
 
 @lru_cache(maxsize=16)
