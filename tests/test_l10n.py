@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import jinja2
 import pytest
 
 from digest.l10n import L10n
@@ -60,3 +61,22 @@ def test_bcp47_tags() -> None:
 
 def test_missing_date_is_said_not_crashed() -> None:
     assert L10n("de_DE").date_long(None) == "ohne Datum"
+
+
+@pytest.mark.parametrize("locale", ["de_DE", "en_GB"])
+def test_templates_read_the_strings_as_attributes_and_keys(locale: str) -> None:
+    """`t.key` in a template (an attribute, found without the exception a dict raises) is the
+    same string as `t["key"]` and, where it takes no values, as l10n.text(key)."""
+    l10n = L10n(locale)
+    t = l10n.strings
+    env = jinja2.Environment(undefined=jinja2.StrictUndefined)
+    keys = sorted(t)
+    assert len(keys) > 40 and dict(t) == {key: t[key] for key in keys}
+    for key in keys:
+        assert getattr(t, key) == t[key]
+        shown = env.from_string("{{ t." + key + " }}|{{ t['" + key + "'] }}").render(t=t)
+        assert shown == f"{t[key]}|{t[key]}"
+        if "{" not in t[key]:
+            assert l10n.text(key) == t[key]
+    with pytest.raises(jinja2.UndefinedError, match="no_such_string"):
+        env.from_string("{{ t.no_such_string }}").render(t=t)

@@ -7,6 +7,7 @@ pyproject.toml because CLDR abbreviations change between releases.
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
 from datetime import date, datetime
 from functools import cached_property
 
@@ -135,6 +136,30 @@ _ITEMS: dict[str, dict[str, str]] = {
 }
 
 
+class Strings(Mapping[str, str]):
+    """The interface strings of one language, as templates read them: `t.key` (or `t["key"]`).
+
+    Jinja2 looks `t.key` up as an attribute first and only then as a key; a dict answers the
+    attribute lookup with an exception, which cost a template as much as formatting the
+    string. Here each string is also an attribute of the object, found at once.
+    """
+
+    def __init__(self, table: Mapping[str, str]) -> None:
+        self._table = dict(table)
+        for key, value in self._table.items():
+            if key.isidentifier() and not hasattr(Strings, key):
+                self.__dict__[key] = value
+
+    def __getitem__(self, key: str) -> str:
+        return self._table[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._table)
+
+    def __len__(self) -> int:
+        return len(self._table)
+
+
 class L10n:
     """Format dates, weeks, counts and interface strings for one locale."""
 
@@ -155,10 +180,10 @@ class L10n:
         """The locale as a BCP 47 tag for xml:lang and <html lang>: 'de-DE', not 'de_DE'."""
         return "-".join(p for p in (self.locale.language, self.locale.territory) if p)
 
-    @property
-    def strings(self) -> dict[str, str]:
-        """All interface strings of this locale's language, for templates."""
-        return self._strings
+    @cached_property
+    def strings(self) -> Strings:
+        """All interface strings of this locale's language, for templates (as `t`)."""
+        return Strings(self._strings)
 
     def text(self, key: str, **values: object) -> str:
         """Return an interface string, with `values` filled in."""

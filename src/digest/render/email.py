@@ -57,6 +57,8 @@ class EmailSection:
 class EmailView:
     subject: str
     preheader: str
+    week_label: str  # "KW 38/2019"
+    week_range: str  # "16.–22. September 2019"
     web_url: str
     unsubscribe_url: str
     preferences_url: str
@@ -224,6 +226,7 @@ def _context(issue: Issue, view: EmailView, cfg: Config, l10n: L10n) -> dict[str
         "issue": issue,
         "view": view,
         "l10n": l10n,
+        "t": l10n.strings,
         "site": cfg.site,
         "impressum": cfg.impressum,
     }
@@ -284,6 +287,8 @@ def _view(
         preheader=l10n.text(
             "preheader", count=l10n.items(issue.count), week_label=week_label, topics=topics
         ),
+        week_label=week_label,
+        week_range=l10n.week_range(issue.week),
         web_url=paths.absolute(base, paths.week_page(issue.week)),
         unsubscribe_url=f"{base}abmelden/{UNSUBSCRIBE_PLACEHOLDER}",
         preferences_url=f"{base}einstellungen/{PREFERENCES_PLACEHOLDER}",
