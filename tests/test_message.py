@@ -102,15 +102,23 @@ def test_a_piece_is_encoded_once_while_it_is_kept(monkeypatch: pytest.MonkeyPatc
     monkeypatch.setattr(quoted_printable, "encode", counted)
     skeleton = ("<table>" + "Grüße = Größe " * 60 + "</table>").encode("utf-8")
     week = "<p>Neue Woche: Kooperation mit Zürich</p>".encode()
-    first = encode_body("Text", [skeleton, week, skeleton], SLOTS)
-    assert len(calls) == 3  # the text part, the skeleton's piece once, the week's piece
+    end = b"</html>" * 100
+    first = encode_body("Text", [skeleton, week, skeleton, end], SLOTS)
+    assert calls == [b"Text", skeleton, week, end]  # the skeleton's piece once
     calls.clear()
-    again = encode_body("Text", [skeleton, week, skeleton], SLOTS)
+    again = encode_body("Text", [skeleton, week, skeleton, end], SLOTS)
     assert calls == [b"Text"] and again == first  # the str text part is a new object
     calls.clear()
     copy = bytes(bytearray(skeleton))
-    assert encode_body("Text", [copy, week, copy], SLOTS) == first
+    assert encode_body("Text", [copy, week, copy, end], SLOTS) == first
     assert calls == [b"Text", copy]
+    calls.clear()
+    # The same piece last (no soft break after it) is encoded once more, then kept too.
+    for _ in range(2):
+        data = encode_body("Text", [week, skeleton], SLOTS).data
+        assert data.split(b"\r\n--=_")[-2].endswith(b"table>")  # no soft break at its end
+        assert _decoded(_wrap(data)) == ["Text", (week + skeleton).decode("utf-8")]
+    assert calls == [b"Text", skeleton, b"Text"]
     for n in range(3 * message._ENCODED_KEPT):  # many weeks' pieces: the memo stays bounded
         encode_body("Text", [f"<p>{n}</p>".encode("ascii")])
     assert len(message._ENCODED) == message._ENCODED_KEPT

@@ -94,17 +94,15 @@ def encode_body(
                 f"Content-Transfer-Encoding: quoted-printable{CRLF}{CRLF}"
             ).encode("ascii")
         )
+        last = len(data) - 1
         for index, piece in enumerate(data):
-            items = _encoded_piece(piece, marks)
-            for item in items:
+            for item in _encoded_piece(piece, marks, index < last):
                 if isinstance(item, str):  # a placeholder: the piece before ends softly
                     pieces.append(b"".join(current))
                     gaps.append(item)
                     current = []
                 else:
                     current.append(item)
-            if index < len(data) - 1 and items and isinstance(items[-1], bytes):
-                current[-1] = _soft_end(current[-1])  # another piece follows on the line
         current.append(b"\r\n")  # belongs to the next boundary delimiter (RFC 2046)
     current.append(f"--{boundary}--{CRLF}".encode("ascii"))
     pieces.append(b"".join(current))
@@ -120,14 +118,15 @@ _Encoded = tuple[bytes | str, ...]
 # same bytes objects every week (render/mjml.py), and looking a piece up by its identity
 # costs nothing, where a lookup by value hashed every week's 50 KB of new text to miss.
 # Each entry holds its piece, so no other object can take its id while it is kept.
-_ENCODED: OrderedDict[int, tuple[bytes, tuple[str, ...], _Encoded]] = OrderedDict()
+_ENCODED: OrderedDict[tuple[int, bool], tuple[bytes, tuple[str, ...], _Encoded]] = OrderedDict()
 _ENCODED_KEPT = 64  # pieces: a week has about twenty, half of them its skeleton's (about 1 MiB)
 
 
-def _encoded_piece(data: bytes, placeholders: tuple[str, ...]) -> _Encoded:
+def _encoded_piece(data: bytes, placeholders: tuple[str, ...], soft: bool) -> _Encoded:
     """`data` quoted-printable, cut at each placeholder: the encoded chunks and, between
-    them, the placeholders (str); every chunk before a placeholder ends in a soft break."""
-    key = id(data)
+    them, the placeholders (str); every chunk before a placeholder ends in a soft break, and
+    so does the last one if `soft` (another piece follows on its line)."""
+    key = (id(data), soft)
     found = _ENCODED.get(key)
     if found is not None and found[0] is data and found[1] == placeholders:
         _ENCODED.move_to_end(key)
@@ -141,6 +140,8 @@ def _encoded_piece(data: bytes, placeholders: tuple[str, ...]) -> _Encoded:
             items.append(chunk.decode("ascii"))
         elif chunk:
             items.append(quoted_printable.encode(chunk))
+    if soft and items and isinstance(items[-1], bytes):
+        items[-1] = _soft_end(items[-1])
     result = tuple(items)
     _ENCODED[key] = (data, placeholders, result)
     _ENCODED.move_to_end(key)
@@ -188,6 +189,7 @@ def message_id(kind: str, key: str, domain: str) -> str:
     return f"<digest.{kind}.{key}@{domain}>"
 
 
+@lru_cache(maxsize=64)
 def preview_key(address: str) -> str:
     return hashlib.sha256(address.encode("utf-8")).hexdigest()[:16]
 
