@@ -23,8 +23,8 @@ def _largest_fitting_cap(issue: object, cfg: Config, env: object, l10n: L10n) ->
     for cap in range(high, 0, -1):
         subject = email_module.subject_of(issue, cfg, l10n)  # type: ignore[arg-type]
         view = email_module._view(issue, cfg, l10n, cfg.email.short_lead_chars, cap, subject)  # type: ignore[arg-type]
-        _, html, _ = email_module._render_html(issue, view, cfg, env, l10n)  # type: ignore[arg-type]
-        if len(html.encode()) <= cfg.email.max_html_kb * 1000:
+        _, pieces = email_module._render_html(issue, view, cfg, env, l10n)  # type: ignore[arg-type]
+        if sum(map(len, pieces)) <= cfg.email.max_html_kb * 1000:
             return cap
     return 1
 

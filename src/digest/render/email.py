@@ -74,7 +74,6 @@ class EmailView:
 class RenderedEmail:
     subject: str
     mjml: str
-    html: str
     text: str
     budget: str  # "full", "short" or "capped N": how much the week had to shrink to fit
     # Both parts in UTF-8, as files and the MIME body take them: encoding the HTML costs
@@ -84,6 +83,12 @@ class RenderedEmail:
     # The HTML in UTF-8 as pieces that join to html_utf8: the MIME body encodes each piece
     # on its own and keeps what it made of the ones that recur (render/mjml.py, message.py).
     html_pieces: tuple[bytes, ...]
+
+    @property
+    def html(self) -> str:
+        """The HTML as text (the build writes and sends its UTF-8; a kept skeleton is filled
+        in UTF-8, so the text is made only when asked for)."""
+        return self.html_utf8.decode("utf-8")
 
 
 def subject_of(issue: Issue, cfg: Config, l10n: L10n) -> str:
@@ -121,8 +126,8 @@ def shorten(text: str | None, limit: int) -> str | None:
     return cut + "…"
 
 
-# the view, its MJML, HTML, HTML in UTF-8 and in pieces (render/mjml.py compile_pieces)
-_Render = tuple[EmailView, str, str, bytes, tuple[bytes, ...]]
+# the view, its MJML, its HTML in UTF-8 and in pieces (render/mjml.py compile_pieces)
+_Render = tuple[EmailView, str, bytes, tuple[bytes, ...]]
 
 
 def render_email(issue: Issue, cfg: Config, env: jinja2.Environment, l10n: L10n) -> RenderedEmail:
@@ -141,17 +146,15 @@ def render_email(issue: Issue, cfg: Config, env: jinja2.Environment, l10n: L10n)
 
     def html(chars: int, cap: int | None) -> _Render:
         view = _view(issue, cfg, l10n, chars, cap, subject)
-        source, compiled, pieces = _render_html(issue, view, cfg, env, l10n)
+        source, pieces = _render_html(issue, view, cfg, env, l10n)
         data = b"".join(pieces)
         sizes[cap] = len(data)
-        return view, source, compiled, data, pieces
+        return view, source, data, pieces
 
     def done(chosen: _Render, budget: str) -> RenderedEmail:
-        view, source, compiled, data, pieces = chosen
+        view, source, data, pieces = chosen
         text = _render_text(issue, view, cfg, env, l10n)
-        return RenderedEmail(
-            view.subject, source, compiled, text, budget, data, text.encode("utf-8"), pieces
-        )
+        return RenderedEmail(view.subject, source, text, budget, data, text.encode("utf-8"), pieces)
 
     full = html(cfg.email.lead_chars, None)
     if sizes[None] <= limit:
@@ -208,11 +211,10 @@ def _estimate_cap(issue: Issue, one_size: int, all_size: int, limit: int, high: 
 
 def _render_html(
     issue: Issue, view: EmailView, cfg: Config, env: jinja2.Environment, l10n: L10n
-) -> tuple[str, str, tuple[bytes, ...]]:
+) -> tuple[str, tuple[bytes, ...]]:
     source = render_template(env, HTML_TEMPLATE, **_context(issue, view, cfg, l10n))
     # An editorial's HTML is Markdown's, not escaped text: only mrml knows how it writes it.
-    html, pieces = compile_pieces(source, HTML_TEMPLATE, reuse=not view.intro_html)
-    return source, html, pieces
+    return source, compile_pieces(source, HTML_TEMPLATE, reuse=not view.intro_html)
 
 
 def _render_text(

@@ -48,8 +48,8 @@ def compile_mjml(source: str, name: str) -> str:
     return _finish(_compile(source, name))
 
 
-def compile_pieces(source: str, name: str, *, reuse: bool = True) -> tuple[str, tuple[bytes, ...]]:
-    """Compile MJML like compile_mjml; also return the HTML in UTF-8, in pieces.
+def compile_pieces(source: str, name: str, *, reuse: bool = True) -> tuple[bytes, ...]:
+    """Compile MJML like compile_mjml, but return the HTML in UTF-8, in pieces that join to it.
 
     With reuse, the skeleton of `source` is compiled once and its texts filled in (see
     above); the pieces are then the skeleton's (the same bytes objects every time) and the
@@ -68,9 +68,9 @@ def compile_pieces(source: str, name: str, *, reuse: bool = True) -> tuple[str, 
     return _whole(compile_mjml(source, name))
 
 
-def _whole(html: str) -> tuple[str, tuple[bytes, ...]]:
+def _whole(html: str) -> tuple[bytes, ...]:
     """HTML compiled whole, as compile_pieces returns it: one piece."""
-    return html, (html.encode("utf-8"),)
+    return (html.encode("utf-8"),)
 
 
 def _compile(source: str, name: str) -> str:
@@ -147,11 +147,11 @@ _TEXT_CLOSE = "</mj-text>"
 _WHITE = "\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
 _DROPPED = re.compile(f">\n[{_WHITE}]*<")
 _KEPT = 64  # skeletons kept: one per number of sections in practice, a handful per build
-# A compiled skeleton: the HTML between the markers, as str and in UTF-8; which text goes
-# into each gap; whether that gap lies inside a double-quoted attribute.
-_Pieces = tuple[tuple[str, ...], tuple[bytes, ...], tuple[int, ...], tuple[bool, ...]]
+# A compiled skeleton: the HTML between the markers in UTF-8; which text goes into each gap;
+# whether that gap lies inside a double-quoted attribute.
+_Pieces = tuple[tuple[bytes, ...], tuple[int, ...], tuple[bool, ...]]
 _SKELETONS: OrderedDict[str, _Pieces | None] = OrderedDict()
-_UNKNOWN: _Pieces = ((), (), (), ())
+_UNKNOWN: _Pieces = ((), (), ())
 
 
 def forget_skeletons() -> None:
@@ -203,9 +203,7 @@ def _spans(source: str) -> list[tuple[int, int, bool]]:
     return spans
 
 
-def _learn(
-    skeleton: str, source: str, texts: list[str], name: str
-) -> tuple[str, tuple[bytes, ...]]:
+def _learn(skeleton: str, source: str, texts: list[str], name: str) -> tuple[bytes, ...]:
     """Compile a new skeleton and `source` whole; keep the skeleton's pieces if, filled with
     `texts`, they give what the whole compile gave (else remember that they do not)."""
     whole = compile_mjml(source, name)  # a template mrml rejects fails here, as without reuse
@@ -220,9 +218,9 @@ def _learn(
     # A marker inside an attribute (the title in the aria-label) gets its quotes escaped.
     quoted = tuple(piece.endswith('="') for piece in static[:-1])
     encoded = tuple(piece.encode("utf-8") for piece in static)
-    pieces = (static, encoded, slots, quoted)
+    pieces = (encoded, slots, quoted)
     filled = _fill(pieces, texts)
-    if filled[0] != whole:  # this template's texts do not come out of mrml as they went in
+    if b"".join(filled) != whole.encode("utf-8"):  # texts that mrml does not write as given
         _keep(skeleton, None)
         return _whole(whole)
     _keep(skeleton, pieces)
@@ -235,17 +233,15 @@ def _keep(skeleton: str, pieces: _Pieces | None) -> None:
         _SKELETONS.popitem(last=False)
 
 
-def _fill(pieces: _Pieces, texts: list[str]) -> tuple[str, tuple[bytes, ...]]:
-    static, encoded, slots, quoted = pieces
-    html = [static[0]]
+def _fill(pieces: _Pieces, texts: list[str]) -> tuple[bytes, ...]:
+    encoded, slots, quoted = pieces
     data = [encoded[0]]
     for index, slot in enumerate(slots):
         text = texts[slot]
         if quoted[index]:
             text = text.replace('"', "&quot;")
-        html += (text, static[index + 1])
         data += (text.encode("utf-8"), encoded[index + 1])
-    return "".join(html), tuple(data)
+    return tuple(data)
 
 
 def _as_mrml_writes(text: str) -> str:
