@@ -1,9 +1,11 @@
 from __future__ import annotations
 
-from datetime import date
+import random
+from datetime import date, timedelta
 
 import jinja2
 import pytest
+from babel.dates import format_date
 
 from digest.l10n import L10n
 from digest.weeks import IsoWeek
@@ -41,6 +43,20 @@ def test_long_date(locale: str, expected: str) -> None:
 def test_austrian_january() -> None:
     assert L10n("de_AT").date_long(date(2020, 1, 17)) == "Freitag, 17. Jänner 2020"
     assert L10n("de_DE").date_long(date(2020, 1, 17)) == "Freitag, 17. Januar 2020"
+
+
+@pytest.mark.parametrize("locale", ["de_DE", "de_AT", "de_CH", "en_US", "ja_JP", "th_TH"])
+def test_long_dates_are_babels_full_dates(locale: str) -> None:
+    """date_long writes each field of babel's pattern once per value it depends on (the
+    weekday's name once per weekday); every day of four years, leap days and a turn of the
+    century among them, must read as babel's own format_date(day, "full") writes it. th_TH's
+    pattern has an era field, which is written every time."""
+    l10n = L10n(locale)
+    days = [date(1999, 1, 1) + timedelta(days=n) for n in range(4 * 366)]
+    random.Random(locale).shuffle(days)  # in no order, so a field is never merely the last
+    for day in days:
+        assert l10n.date_long(day) == format_date(day, "full", locale=locale), day
+    assert len(l10n._date_fields) <= 7 + 12 + 31 + 5  # weekdays, months, days, years
 
 
 def test_week_label_and_counts() -> None:
