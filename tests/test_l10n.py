@@ -5,7 +5,7 @@ from datetime import date, timedelta
 
 import jinja2
 import pytest
-from babel.dates import format_date
+from babel.dates import format_date, format_skeleton
 
 from digest.l10n import L10n
 from digest.weeks import IsoWeek
@@ -57,6 +57,34 @@ def test_long_dates_are_babels_full_dates(locale: str) -> None:
     for day in days:
         assert l10n.date_long(day) == format_date(day, "full", locale=locale), day
     assert len(l10n._date_fields) <= 7 + 12 + 31 + 5  # weekdays, months, days, years
+
+
+def _babel_week_range(week: IsoWeek, locale: str) -> str:
+    """The week's range written with babel's format_date and format_skeleton on each call
+    (what L10n.week_range did before it looked the patterns up once)."""
+    start, end = week.monday, week.sunday
+    long_end = format_date(end, "long", locale=locale)
+    if start.year != end.year:
+        return f"{format_date(start, 'long', locale=locale)} – {long_end}"
+    day_month = format_skeleton("MMMMd", start, locale=locale)
+    if start.month != end.month:
+        return f"{day_month} – {long_end}"
+    if locale.startswith("de"):
+        return f"{start.day}.–{long_end}"
+    return (
+        f"{day_month}–{end.day}, {end.year}"
+        if day_month[0].isalpha()
+        else f"{start.day}–{long_end}"
+    )
+
+
+@pytest.mark.parametrize("locale", ["de_DE", "de_AT", "en_GB", "en_US", "fr_FR", "ja_JP"])
+def test_week_ranges_and_short_dates_are_babels(locale: str) -> None:
+    l10n = L10n(locale)
+    for n in range(1, 41 * 53):
+        week = IsoWeek.of(date(1995, 1, 2) + timedelta(weeks=n))
+        assert l10n.week_range(week) == _babel_week_range(week, locale), week
+        assert l10n.date_short(week.monday) == format_date(week.monday, "long", locale=locale)
 
 
 def test_week_label_and_counts() -> None:

@@ -16,9 +16,10 @@ from babel.dates import (
     DateTimeFormat,
     format_date,
     format_datetime,
-    format_skeleton,
     format_time,
     get_date_format,
+    match_skeleton,
+    parse_pattern,
 )
 from babel.numbers import format_decimal
 
@@ -208,6 +209,10 @@ class L10n:
         # types the attribute as a DateTimeFormat, but it holds that str).
         self._full_date = str(get_date_format("full", locale=self.locale).format)
         self._date_fields: dict[tuple[str, int], str] = {}  # see _DateFields
+        self._long_date = str(get_date_format("long", locale=self.locale).format)
+        skeletons = self.locale.datetime_skeletons  # as format_skeleton("MMMMd") finds it
+        day_month = "MMMMd" if "MMMMd" in skeletons else match_skeleton("MMMMd", skeletons)
+        self._day_month = str(parse_pattern(skeletons[day_month]).format)
         self._numbers: dict[int, str] = {}
         self._plurals: dict[int, str] = {}  # n -> its CLDR plural category
         self._ranges: dict[IsoWeek, str] = {}
@@ -239,7 +244,9 @@ class L10n:
 
     def date_short(self, day: date | None) -> str:
         """'17. September 2019'."""
-        return format_date(day, "long", locale=self.locale) if day else self.text("undated")
+        if day is None:
+            return self.text("undated")
+        return self._long_date % _DateFields(day, self.locale, self._date_fields)
 
     def datetime_long(self, moment: datetime) -> str:
         """A localised date and time, e.g. for 'built at' notes."""
@@ -301,16 +308,19 @@ class L10n:
         return text
 
     def _week_range(self, week: IsoWeek) -> str:
+        # format_date(day, "long") and format_skeleton("MMMMd", day), with their patterns
+        # looked up once (see _DateFields): a new week costs a few µs, not babel's ~40.
         start, end = week.monday, week.sunday
-        long_end = format_date(end, "long", locale=self.locale)
+        long_end = self._long_date % _DateFields(end, self.locale, self._date_fields)
         if start.year != end.year:
-            return f"{format_date(start, 'long', locale=self.locale)} – {long_end}"
+            long_start = self._long_date % _DateFields(start, self.locale, self._date_fields)
+            return f"{long_start} – {long_end}"
+        day_month = self._day_month % _DateFields(start, self.locale, self._date_fields)
         if start.month != end.month:
-            return f"{format_skeleton('MMMMd', start, locale=self.locale)} – {long_end}"
+            return f"{day_month} – {long_end}"
         if self.language == "de":
             return f"{start.day}.–{long_end}"
         # Elsewhere: the locale's "month day", end day swapped in ("September 16–22, 2019").
-        day_month = format_skeleton("MMMMd", start, locale=self.locale)
         return (
             f"{day_month}–{end.day}, {end.year}"
             if day_month[0].isalpha()
