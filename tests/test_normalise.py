@@ -5,7 +5,7 @@ import unicodedata
 from datetime import date
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from digest.ingest import parse_bytes
@@ -16,6 +16,7 @@ from digest.normalise import (
     decode_bytes,
     find_date,
     fold,
+    fold_words,
     is_url,
     normalise_url,
 )
@@ -137,3 +138,22 @@ def test_clean_line_makes_every_run_of_spaces_one_space(text: str) -> None:
     want = re.sub("[\u00ad\u200b\u200c\u200d\u2060\ufeff]", "", text)
     want = _ANY_SPACE_RUN.sub(" ", unicodedata.normalize("NFC", want)).strip()
     assert clean_line(text) == want
+
+
+_WORDS_ALPHABET = (
+    st.sampled_from(list("abcXYZ019 äöüßÄÖÜéèêáàłØ:–-.,\t\n\u00a0„“'")) | st.characters()
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(_WORDS_ALPHABET | st.characters(), max_size=40).map("".join))
+@example("Stadt Ulm")
+@example("zwei  Leerzeichen")
+@example(" vorn und hinten ")
+@example("Łódź und Straße")
+@example("")
+def test_fold_words_is_the_folded_text_with_every_non_word_run_one_space(text: str) -> None:
+    """fold_words takes a short cut for text that is already words between single spaces;
+    it must give what the rule gives for any text: fold, every run of characters other than
+    a-z and 0-9 one space, no space at either end."""
+    assert fold_words(text) == re.sub(r"[^0-9a-z]+", " ", fold(text)).strip()
