@@ -238,15 +238,18 @@ class L10n:
         # A week has only seven days, and each is shown by every item of it: remember them.
         text = self._long_dates.get(day)
         if text is None:
-            fields = _DateFields(day, self.locale, self._date_fields)
-            text = self._long_dates[day] = self._full_date % fields
+            text = self._long_dates[day] = self._written(self._full_date, day)
         return text
 
     def date_short(self, day: date | None) -> str:
         """'17. September 2019'."""
         if day is None:
             return self.text("undated")
-        return self._long_date % _DateFields(day, self.locale, self._date_fields)
+        return self._written(self._long_date, day)
+
+    def _written(self, pattern: str, day: date) -> str:
+        """`day` in one of the babel patterns looked up at the start (see _DateFields)."""
+        return pattern % _DateFields(day, self.locale, self._date_fields)
 
     def datetime_long(self, moment: datetime) -> str:
         """A localised date and time, e.g. for 'built at' notes."""
@@ -311,11 +314,10 @@ class L10n:
         # format_date(day, "long") and format_skeleton("MMMMd", day), with their patterns
         # looked up once and written with _DateFields (6 µs for a new week, not 9).
         start, end = week.monday, week.sunday
-        long_end = self._long_date % _DateFields(end, self.locale, self._date_fields)
+        long_end = self._written(self._long_date, end)
         if start.year != end.year:
-            long_start = self._long_date % _DateFields(start, self.locale, self._date_fields)
-            return f"{long_start} – {long_end}"
-        day_month = self._day_month % _DateFields(start, self.locale, self._date_fields)
+            return f"{self._written(self._long_date, start)} – {long_end}"
+        day_month = self._written(self._day_month, start)
         if start.month != end.month:
             return f"{day_month} – {long_end}"
         if self.language == "de":

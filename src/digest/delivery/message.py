@@ -73,15 +73,15 @@ def encode_body(
     seen before (every week's skeleton pieces) is not encoded again. Each occurrence of a
     placeholder becomes a gap that `Body.fill` fills per recipient.
     """
+    plain = _utf8(text)
     html_pieces = (_utf8(html),) if isinstance(html, (str, bytes)) else tuple(html)
-    parts = (("plain", (_utf8(text),)), ("html", html_pieces))
+    parts = (("plain", (plain,)), ("html", html_pieces))
     # A boundary derived from the content keeps files reproducible; "=_" cannot occur in
     # quoted-printable output nor in a token, so the boundary cannot collide with the parts
     # whatever it holds: a CRC of the text part (the cheapest checksum; the HTML shows the
     # same texts, and its CRC cost as much as encoding a fifth of the week's texts) and the
     # HTML's length.
-    html_size = sum(map(len, html_pieces))
-    boundary = f"=_digest_{zlib.crc32(parts[0][1][0]):08x}{html_size:08x}"
+    boundary = f"=_digest_{zlib.crc32(plain):08x}{sum(map(len, html_pieces)):08x}"
     marks = tuple(placeholders)
     pieces: list[bytes] = []
     gaps: list[str] = []
